@@ -1,0 +1,36 @@
+export { Integration, isIntegration } from './integration.js'
+export type { IntegrationInfo, OptionSpec, OptionType, ProviderOptions, Schema } from './integration.js'
+export { WebhookRequest } from './request.js'
+export type { HeaderInput, QueryInput, WebhookRequestInit } from './request.js'
+export { parseBody, parseJsonObject, jsonDepth } from './parse-body.js'
+export type { ParseBodyOptions, Payload } from './parse-body.js'
+export { skip, isSkip } from './result.js'
+export type { Attachment, AttachmentField, Color, IntegrationResult, ProcessOutput, Skip, ValidResult } from './result.js'
+export { validateOutput, validateResult, isColor } from './validate.js'
+export type { ValidatedOutput, ValidationContext } from './validate.js'
+export { RichText, rich, link, bold, code, codeLink, join, lines, escapeText, safeUrl } from './rich-text.js'
+export type { Inline } from './rich-text.js'
+export { truncate, firstLine, pluralize, capitalize, ordinal } from './text.js'
+export { PayloadReader, readPayload } from './payload-reader.js'
+export { resolveOptions } from './options.js'
+export type { ResolveOptionsSettings } from './options.js'
+export { toMissivePost, toMissivePosts, namespaceReference } from './post.js'
+export type { MissivePost, PostOptions } from './post.js'
+export { MissiveClient, DEFAULT_MISSIVE_API_BASE_URL, parseRetryAfter } from './missive-client.js'
+export type { MissiveClientOptions, MissivePostResponse } from './missive-client.js'
+export { processWebhook, runIntegration, verifySignature } from './process-webhook.js'
+export type { Endpoint, ProcessWebhookSettings, WebhookOutcome } from './process-webhook.js'
+export {
+  IntegrationError,
+  UnsupportedEventError,
+  InvalidPayloadError,
+  InvalidBodyError,
+  UnsupportedMediaTypeError,
+  PayloadTooLargeError,
+  SignatureError,
+  InvalidOptionsError,
+  InvalidResultError,
+  MissiveApiError,
+  ProviderError,
+} from './errors.js'
+export type { MissiveFailure } from './errors.js'

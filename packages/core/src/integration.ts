@@ -1,0 +1,133 @@
+import type { Payload } from './parse-body.js'
+import type { WebhookRequest } from './request.js'
+import type { ProcessOutput } from './result.js'
+
+/** The type of a provider option, spelled as the hosted service's `/integrations` lists it. */
+export type OptionType = 'String' | 'Number' | 'Boolean'
+
+/** One option a user configures for a provider's endpoint (Rollbar's `account`, …). */
+export interface OptionSpec {
+  key: string
+  type: OptionType
+  required?: boolean
+  /** Human label for forms (the playground, docs). */
+  label?: string
+  description?: string
+  /** Used when the endpoint does not set the option. */
+  default?: string | number | boolean
+}
+
+/** A provider's options schema, in the hosted service's shape: `{ options: [...] }`. */
+export interface Schema {
+  options: OptionSpec[]
+}
+
+/** Provider options after validation: values typed as their spec says. */
+export type ProviderOptions = Record<string, string | number | boolean | undefined>
+
+/** What `GET /integrations` lists for a provider (the hosted service's `toJSON` shape). */
+export interface IntegrationInfo {
+  id: string
+  name: string
+  avatar: string
+  icon: string
+  schema: Schema
+}
+
+const ASSETS = 'https://raw.githubusercontent.com/missive/missive-integrations/master/assets/integrations'
+
+/**
+ * The Integration contract, as Missive documents it: extend this class and implement `process`.
+ *
+ *   export default class Acme extends Integration {
+ *     process(payload, req, options) {
+ *       return { references: ['some-ref'], text: 'My text' }
+ *     }
+ *   }
+ *
+ * `process` receives the parsed body, the request (headers, query, raw body) and the endpoint's
+ * provider options, and returns a result, several, nothing, or `skip(reason)`, directly or as a
+ * promise. Results must be plain data: posts are queued and delivered later.
+ * @see https://missiveapp.com/help/api-documentation/webhook-integrations-develop
+ */
+export abstract class Integration<Options extends ProviderOptions = ProviderOptions> {
+  /** The provider id, used in the webhook URL (`POST /github`) and in references. */
+  get id(): string {
+    return this.constructor.name.replace(/Integration$/, '').toLowerCase()
+  }
+
+  /** The post's author name (default: the class name). */
+  get name(): string {
+    return this.constructor.name
+  }
+
+  /** The post author's image. */
+  get avatar(): string {
+    return `${ASSETS}/${this.id}.png`
+  }
+
+  /** The conversation's icon in the conversation list. */
+  get icon(): string {
+    return `${ASSETS}/${this.id}.png`
+  }
+
+  /** The options a user configures for an endpoint. */
+  get schema(): Schema {
+    return { options: [] }
+  }
+
+  /** A deprecated provider still processes webhooks but is not listed by `GET /integrations`. */
+  get deprecated(): boolean {
+    return false
+  }
+
+  /** Event names this provider posts (docs, playground, fixture completeness check). */
+  get events(): readonly string[] {
+    return []
+  }
+
+  /** Events this provider knowingly does not post, each with the reason answered to the sender. */
+  get skippedEvents(): Readonly<Record<string, string>> {
+    return {}
+  }
+
+  /** The request header that carries the event name, when the sender puts it in a header. */
+  get eventHeader(): string | undefined {
+    return undefined
+  }
+
+  /** The event name of a delivery (for logs, metrics, dispatch and fixtures). */
+  event(_payload: Payload, request: WebhookRequest): string | undefined {
+    return this.eventHeader ? request.header(this.eventHeader) : undefined
+  }
+
+  /** The sender's id for this delivery, used to drop redeliveries; undefined hashes the body. */
+  deliveryId(_request: WebhookRequest, _payload: Payload): string | undefined {
+    return undefined
+  }
+
+  /**
+   * Verify the sender's signature against the endpoint's secrets (several while rotating one);
+   * throw `SignatureError` on mismatch. Providers whose sender does not sign leave it undefined.
+   */
+  verify?(request: WebhookRequest, secrets: readonly string[]): void | Promise<void>
+
+  abstract process(payload: Payload, request: WebhookRequest, options: Options): ProcessOutput | Promise<ProcessOutput>
+
+  toJSON(): IntegrationInfo {
+    return { id: this.id, name: this.name, avatar: this.avatar, icon: this.icon, schema: this.schema }
+  }
+}
+
+/** True for an object that fulfils the Integration contract (also across duplicated core copies). */
+export function isIntegration(value: unknown): value is Integration {
+  if (value instanceof Integration) return true
+  if (value === null || typeof value !== 'object') return false
+  const candidate = value as Partial<Record<keyof Integration, unknown>>
+  return (
+    typeof candidate.process === 'function' &&
+    typeof candidate.id === 'string' &&
+    typeof candidate.name === 'string' &&
+    typeof candidate.event === 'function'
+  )
+}

@@ -1,0 +1,71 @@
+import { InvalidOptionsError } from './errors.js'
+import type { Integration, OptionSpec, ProviderOptions } from './integration.js'
+
+export interface ResolveOptionsSettings {
+  /** Reject keys the schema does not declare (when minting an endpoint); default false. */
+  strict?: boolean
+}
+
+/**
+ * Check an endpoint's provider options against the provider's schema: required keys present,
+ * values typed (`"5"` becomes 5 for a Number, `"true"` true for a Boolean), defaults applied.
+ * Throws `InvalidOptionsError` naming the key, so a broken link is never built from a missing option.
+ */
+export function resolveOptions(
+  integration: Pick<Integration, 'id' | 'schema'>,
+  raw: Readonly<Record<string, unknown>> | null | undefined,
+  settings: ResolveOptionsSettings = {},
+): ProviderOptions {
+  const input = raw ?? {}
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    throw new InvalidOptionsError(integration.id, '(options)', 'must be an object of key/value pairs')
+  }
+  const specs = integration.schema.options
+  const resolved: ProviderOptions = {}
+  for (const spec of specs) {
+    const value = Object.hasOwn(input, spec.key) ? input[spec.key] : undefined
+    if (value === undefined || value === null || value === '') {
+      if (spec.default !== undefined) resolved[spec.key] = spec.default
+      else if (spec.required) {
+        throw new InvalidOptionsError(integration.id, spec.key, `is required (${describe(spec)})`)
+      }
+      continue
+    }
+    resolved[spec.key] = coerce(integration.id, spec, value)
+  }
+  if (settings.strict) {
+    const known = new Set(specs.map((spec) => spec.key))
+    for (const key of Object.keys(input)) {
+      if (!known.has(key)) {
+        const list = specs.length > 0 ? `known options: ${specs.map((s) => s.key).join(', ')}` : 'this provider takes no options'
+        throw new InvalidOptionsError(integration.id, key, `is not an option of this provider; ${list}`)
+      }
+    }
+  }
+  return resolved
+}
+
+function coerce(provider: string, spec: OptionSpec, value: unknown): string | number | boolean {
+  switch (spec.type) {
+    case 'String':
+      if (typeof value === 'string') return value
+      if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+      break
+    case 'Number': {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
+      if (typeof n === 'number' && Number.isFinite(n)) return n
+      break
+    }
+    case 'Boolean':
+      if (typeof value === 'boolean') return value
+      if (value === 'true' || value === '1') return true
+      if (value === 'false' || value === '0') return false
+      break
+  }
+  throw new InvalidOptionsError(provider, spec.key, `must be ${describe(spec)}, got ${JSON.stringify(value)}`)
+}
+
+function describe(spec: OptionSpec): string {
+  const type = { String: 'a string', Number: 'a number', Boolean: 'true or false' }[spec.type]
+  return spec.description ? `${type}: ${spec.description}` : type
+}

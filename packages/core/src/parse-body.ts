@@ -1,0 +1,77 @@
+import { InvalidBodyError, UnsupportedMediaTypeError } from './errors.js'
+import type { WebhookRequest } from './request.js'
+
+/** A parsed webhook payload: always a JSON object. */
+export type Payload = Record<string, unknown>
+
+export interface ParseBodyOptions {
+  /** Deepest allowed nesting of objects and arrays (default 256): deeper is an attack, not a webhook. */
+  maxDepth?: number
+}
+
+const JSON_TYPES = new Set(['application/json', 'text/json', 'text/plain'])
+const FORM_TYPE = 'application/x-www-form-urlencoded'
+
+/**
+ * Parse a webhook body: JSON, or form-encoded (`payload=<json>` as GitHub sends it with the
+ * "application/x-www-form-urlencoded" content type, else the form's fields as an object).
+ * Throws `UnsupportedMediaTypeError` (415) or `InvalidBodyError` (400); never anything else.
+ */
+export function parseBody(request: WebhookRequest, options: ParseBodyOptions = {}): Payload {
+  const maxDepth = options.maxDepth ?? 256
+  const type = request.contentType
+  // A missing content type is read as JSON: several senders (and curl users) leave it out.
+  if (type === undefined || JSON_TYPES.has(type) || type.endsWith('+json')) {
+    return parseJsonObject(request.bodyText, 'body', maxDepth)
+  }
+  if (type === FORM_TYPE) {
+    const form = new URLSearchParams(request.bodyText)
+    const payload = form.get('payload')
+    if (payload !== null) return parseJsonObject(payload, 'form field "payload"', maxDepth)
+    const fields = Object.fromEntries(form)
+    if (Object.keys(fields).length === 0) throw new InvalidBodyError('form body is empty')
+    return fields
+  }
+  throw new UnsupportedMediaTypeError(request.header('content-type'))
+}
+
+/** Parse text as a JSON object, with depth checked before parsing so nesting bombs cost nothing. */
+export function parseJsonObject(text: string, what = 'body', maxDepth = 256): Payload {
+  if (text.trim() === '') throw new InvalidBodyError(`${what} is empty; expected a JSON object`)
+  const depth = jsonDepth(text)
+  if (depth > maxDepth) {
+    throw new InvalidBodyError(`${what} nests deeper than ${maxDepth} levels`)
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    throw new InvalidBodyError(`${what} is not valid JSON: ${(error as Error).message}`)
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`
+    throw new InvalidBodyError(`${what} must be a JSON object, got ${kind}`)
+  }
+  return value as Payload
+}
+
+/** Deepest bracket nesting of a JSON text, ignoring brackets inside strings. Linear, no recursion. */
+export function jsonDepth(text: string): number {
+  let depth = 0
+  let max = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92 /* \ */) i++
+      else if (c === 34 /* " */) inString = false
+    } else if (c === 34) {
+      inString = true
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > max) max = depth
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      depth--
+    }
+  }
+  return max
+}

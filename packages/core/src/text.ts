@@ -1,0 +1,40 @@
+/** Small text helpers every provider needs, kept here so no provider writes them again. */
+
+/** Cut text to at most `max` characters (code points), ending with an ellipsis when cut. */
+export function truncate(value: string, max: number): string {
+  const chars = Array.from(value)
+  if (chars.length <= max) return value
+  return `${chars.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`
+}
+
+/** The first line of a text (a commit message's summary), trimmed. */
+export function firstLine(value: string | null | undefined): string {
+  if (!value) return ''
+  return value.split(/\r?\n/, 1)[0]!.trim()
+}
+
+/** `1 commit`, `2 commits`; a custom plural for irregular words. */
+export function pluralize(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`
+}
+
+/** `error` → `Error`; `under review` → `Under review`. */
+export function capitalize(value: string): string {
+  return value.charAt(0).toUpperCase() + value.slice(1).toLowerCase()
+}
+
+/** `1` → `1st`, `2` → `2nd`, `11` → `11th`, `23` → `23rd`. */
+export function ordinal(n: number): string {
+  const tens = n % 100
+  if (tens >= 11 && tens <= 13) return `${n}th`
+  switch (n % 10) {
+    case 1:
+      return `${n}st`
+    case 2:
+      return `${n}nd`
+    case 3:
+      return `${n}rd`
+    default:
+      return `${n}th`
+  }
+}

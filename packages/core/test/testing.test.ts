@@ -1,0 +1,67 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import nock from 'nock'
+import { fixtureKit, TEST_TOKEN } from '../src/testing/index.ts'
+import { Acme, signAcme } from './acme.ts'
+
+const acme = new Acme()
+const kit = fixtureKit(acme, new URL('./fixtures/acme/', import.meta.url), {
+  options: { channel: 'ops' },
+  postOptions: { organization: 'org-1', add_shared_labels: ['label-1'] },
+  sign: ({ body }, secret) => ({ 'x-acme-signature': signAcme(body, secret) }),
+})
+
+const deployPost = {
+  organization: 'org-1',
+  add_shared_labels: ['label-1'],
+  username: 'Acme',
+  username_icon: 'https://raw.githubusercontent.com/missive/missive-integrations/master/assets/integrations/acme.png',
+  conversation_icon: 'https://raw.githubusercontent.com/missive/missive-integrations/master/assets/integrations/acme.png',
+  notification: { title: 'web [production]', body: 'Ada <ada@example.com> deployed web to production' },
+  references: ['<acme/web/production@missive-integrations>'],
+  conversation_subject: 'web [production]',
+  conversation_color: 'good',
+  update_existing_conversation_subject: false,
+  attachments: [
+    {
+      pretext: '*Ada ‹ada@example.com›* deployed <https://acme.example/deploys/7|web> to production',
+      text: 'Ship ∗it∗ ‹https://evil.example∣click›',
+      footer: 'ops',
+      color: '#0a0',
+    },
+  ],
+}
+
+describe('fixtureKit', () => {
+  it('sends the exact Missive request for a fixture', async () => {
+    const delivery = await kit.expectPosts('deploy__production', [deployPost])
+    expect(delivery.requests).toHaveLength(1)
+    expect(delivery.requests[0]!.authorization).toBe(`Bearer ${TEST_TOKEN}`)
+    expect(nock.pendingMocks()).toEqual([])
+  })
+
+  it('fails when the expected post differs', async () => {
+    await expect(kit.expectPosts('deploy__production', [{ ...deployPost, conversation_color: 'danger' }])).rejects.toThrow(/Expected values to be strictly deep-equal/)
+  })
+
+  it('reports a skip with its reason', async () => {
+    await kit.expectSkip('ping__basic', 'ping is a connectivity check')
+    await expect(kit.expectSkip('deploy__production', /anything/)).rejects.toThrow(/expected deploy__production to be skipped/)
+  })
+
+  it('signs with the provider signer and rejects a wrong secret', async () => {
+    await kit.expectPosts('deploy__production', [deployPost], { secrets: ['s3cret'] })
+    await expect(
+      kit.deliver('deploy__production', { secrets: ['s3cret'], headers: { 'x-acme-signature': signAcme('{}', 's3cret') } }),
+    ).rejects.toThrow(/does not match/)
+  })
+
+  it('delivers form-encoded bodies like JSON ones', async () => {
+    await kit.expectPosts('deploy__production', [deployPost], { form: true })
+  })
+
+  it('names a missing fixture and lists the known ones', async () => {
+    await expect(kit.deliver('deploy__staging')).rejects.toThrow(/no fixture deploy__staging.json .*deploy__production.json/)
+  })
+
+  afterAll(() => kit.assertComplete())
+})
