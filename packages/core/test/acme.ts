@@ -30,7 +30,7 @@ export class Acme extends Integration {
   override deliveryId(request: WebhookRequest): string | undefined {
     return request.header('x-acme-delivery')
   }
-  verify(request: WebhookRequest, secrets: readonly string[]): void {
+  override verify(request: WebhookRequest, secrets: readonly string[]): void {
     const given = request.header('x-acme-signature') ?? ''
     const ok = secrets.some((secret) => {
       const expected = Buffer.from(signAcme(request.bodyText, secret))
