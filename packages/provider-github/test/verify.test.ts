@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { InvalidPayloadError, processWebhook, SignatureError, UnsupportedEventError, WebhookRequest } from '@missive-integrations/core'
+import GitHub, { signature, verify } from '../src/index.ts'
+
+const github = new GitHub()
+
+// GitHub's published test vector.
+// @see https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries#testing-the-webhook-payload-validation
+const SECRET = "It's a Secret to Everybody"
+const BODY = 'Hello, World!'
+const EXPECTED = 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17'
+
+function signed(header: string | undefined, body = BODY): WebhookRequest {
+  return new WebhookRequest({ headers: header === undefined ? {} : { 'X-Hub-Signature-256': header }, body })
+}
+
+function fixture(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>
+}
+
+async function run(event: string, payload: unknown) {
+  const request = new WebhookRequest({ headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': 'd-1' }, body: JSON.stringify(payload) })
+  return processWebhook(github, request, { token: 't' })
+}
+
+describe('verify', () => {
+  it('signs the published test vector', () => {
+    expect(signature(BODY, SECRET)).toBe(EXPECTED)
+  })
+
+  it('accepts the published test vector', async () => {
+    await expect(verify(signed(EXPECTED), [SECRET])).resolves.toBeUndefined()
+  })
+
+  it('accepts a rotated secret when the second one matches', async () => {
+    await expect(verify(signed(EXPECTED), ['the new secret', SECRET])).resolves.toBeUndefined()
+  })
+
+  it('rejects a wrong signature without revealing the secret', async () => {
+    const error = await verify(signed(EXPECTED.replace(/.$/, '0')), [SECRET]).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SignatureError)
+    expect((error as Error).message).toMatch(/X-Hub-Signature-256 does not match/)
+    expect((error as Error).message).not.toContain(SECRET)
+  })
+
+  it('rejects a body that was changed after signing', async () => {
+    await expect(verify(signed(EXPECTED, 'Hello, World?'), [SECRET])).rejects.toThrow(SignatureError)
+  })
+
+  it('rejects a missing or malformed signature', async () => {
+    await expect(verify(signed(undefined), [SECRET])).rejects.toThrow(/missing X-Hub-Signature-256/)
+    await expect(verify(signed('sha1=abc'), [SECRET])).rejects.toThrow(/malformed/)
+  })
+
+  it('is what processWebhook runs for an endpoint with secrets', async () => {
+    const body = JSON.stringify(fixture('push__new_branch'))
+    const headers = { 'content-type': 'application/json', 'x-github-event': 'push' }
+    const good = new WebhookRequest({ headers: { ...headers, 'x-hub-signature-256': signature(body, 'old') }, body })
+    await expect(processWebhook(github, good, { token: 't', secrets: ['new', 'old'] })).resolves.toMatchObject({ kind: 'posts' })
+    const bad = new WebhookRequest({ headers: { ...headers, 'x-hub-signature-256': signature(body, 'other') }, body })
+    await expect(processWebhook(github, bad, { token: 't', secrets: ['new', 'old'] })).rejects.toThrow(SignatureError)
+  })
+})
+
+describe('headers', () => {
+  it('reads the event from X-GitHub-Event and the delivery id from X-GitHub-Delivery', () => {
+    const request = new WebhookRequest({ headers: { 'X-GitHub-Event': 'push', 'X-GitHub-Delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958' } })
+    expect(github.eventHeader).toBe('x-github-event')
+    expect(github.event({}, request)).toBe('push')
+    expect(github.deliveryId(request)).toBe('72d3162e-cc78-11e3-81ab-4c9367dc0958')
+  })
+
+  it('answers an unknown event with UnsupportedEventError', async () => {
+    await expect(run('not_an_event', { action: 'x' })).rejects.toThrow(UnsupportedEventError)
+    await expect(run('not_an_event', {})).rejects.toThrow(/unknown event "not_an_event" for provider github/)
+  })
+})
+
+describe('invalid payloads', () => {
+  it('names the missing field of an empty push', async () => {
+    const error = await run('push', {}).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InvalidPayloadError)
+    expect((error as InvalidPayloadError).field).toBe('ref')
+  })
+
+  it('names a null repository', async () => {
+    const payload = { ...fixture('push__new_branch'), repository: null }
+    const error = await run('push', payload).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InvalidPayloadError)
+    expect((error as InvalidPayloadError).field).toBe('repository')
+  })
+
+  it('names a null repository on an issue event', async () => {
+    const error = await run('issues', { ...fixture('issues__opened'), repository: null }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InvalidPayloadError)
+    expect((error as Error).message).toMatch(/field "repository" must be an object/)
+  })
+
+  it('names a commit without a message', async () => {
+    const payload = fixture('push__many_commits') as { commits: Record<string, unknown>[] }
+    delete payload.commits[3]!.message
+    const error = await run('push', payload).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InvalidPayloadError)
+    expect((error as InvalidPayloadError).field).toBe('commits[3].message')
+  })
+})
+
+describe('hostile text', () => {
+  const HOSTILE = '<https://evil.example|click> *urgent*'
+
+  it('cannot inject a link through a commit message', async () => {
+    const payload = fixture('push__many_commits') as { commits: Record<string, unknown>[] }
+    payload.commits[0]!.message = HOSTILE
+    const outcome = await run('push', payload)
+    if (outcome.kind !== 'posts') throw new Error('expected posts')
+    const text = outcome.posts[0]!.attachments![0]!.text!
+    expect(text).not.toContain('<https://evil.example')
+    expect(text).toContain('‹https://evil.example∣click› ∗urgent∗')
+  })
+
+  it('cannot inject a link through a pull request title, branch or label', async () => {
+    const payload = fixture('pull_request__labeled') as Record<string, Record<string, unknown>>
+    payload.pull_request!.title = HOSTILE
+    payload.label!.name = HOSTILE
+    const outcome = await run('pull_request', payload)
+    if (outcome.kind !== 'posts') throw new Error('expected posts')
+    const post = outcome.posts[0]!
+    expect(post.attachments![0]!.text).toBe(
+      '*Codertocat* added label `‹https://evil.example∣click› ∗urgent∗` to <https://github.com/Codertocat/Hello-World/pull/2|pull request #2>',
+    )
+    expect(post.notification.body).toBe(`Codertocat added label ${HOSTILE} to pull request #2`)
+  })
+
+  it('cannot inject a link through a branch name', async () => {
+    const payload = { ...fixture('push__new_branch'), ref: 'refs/heads/x|<https://evil.example|y>' }
+    const outcome = await run('push', payload)
+    if (outcome.kind !== 'posts') throw new Error('expected posts')
+    expect(outcome.posts[0]!.attachments![0]!.pretext).toContain(
+      '<https://github.com/Codertocat/Hello-World/tree/x%7C%3Chttps%3A//evil.example%7Cy%3E|`x∣‹https://evil.example∣y›`>',
+    )
+  })
+})
+
+describe('conversation references', () => {
+  it('posts once per linked conversation and commit, for distinct commits only', async () => {
+    const payload = fixture('push__many_commits') as { commits: Record<string, unknown>[] }
+    const uuid = '0f6a6b36-3c3c-4c4e-9a53-2f5f0e5e8d11'
+    payload.commits[0]!.message = `See missive://mail.missiveapp.com/#inbox/conversations/${uuid} and https://mail.missiveapp.com/#team_inbox/abc/conversations/${uuid}`
+    payload.commits[1]!.message = `Also https://mail.missiveapp.com/#inbox/conversations/${uuid}`
+    payload.commits[1]!.distinct = false
+    const outcome = await run('push', payload)
+    if (outcome.kind !== 'posts') throw new Error('expected posts')
+    expect(outcome.results.map((result) => result.conversation)).toEqual([undefined, uuid])
+  })
+})
