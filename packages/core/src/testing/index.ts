@@ -60,7 +60,10 @@ export interface Delivery {
 }
 
 /** A provider's signing, for fixtures delivered to an endpoint with a secret. */
-export type Signer = (request: { body: string; headers: Record<string, string> }, secret: string) => Record<string, string>
+export type Signer = (
+  request: { body: string; headers: Record<string, string> },
+  secret: string,
+) => Record<string, string> | Promise<Record<string, string>>
 
 /** Build the request a sender would make for a fixture. */
 export function fixtureRequest(integration: Integration, fixture: Fixture, settings: { headers?: Record<string, string>; form?: boolean } = {}): WebhookRequest {
@@ -141,7 +144,7 @@ export function fixtureKit(integration: Integration, dir: FixturesDir, defaults:
     let signed = request
     if (secrets && secrets.length > 0 && settings.sign !== false) {
       if (!defaults.sign) throw new Error('fixtureKit: give a sign function to deliver fixtures to an endpoint with secrets')
-      const extra = defaults.sign({ body: request.bodyText, headers: { ...request.headers } }, secrets[0]!)
+      const extra = await defaults.sign({ body: request.bodyText, headers: { ...request.headers } }, secrets[0]!)
       signed = new WebhookRequest({ method: 'POST', url: `/${integration.id}`, headers: { ...request.headers, ...extra, ...settings.headers }, body: request.rawBody })
     }
     const endpoint: Endpoint = {

@@ -1,0 +1,279 @@
+import {
+  Integration,
+  InvalidOptionsError,
+  RichText,
+  UnsupportedEventError,
+  bold,
+  join,
+  link,
+  lines,
+  ordinal,
+  readPayload,
+  rich,
+  safeUrl,
+  skip,
+  type Attachment,
+  type IntegrationResult,
+  type Payload,
+  type PayloadReader,
+  type ProcessOutput,
+  type ProviderOptions,
+  type Schema,
+  type Skip,
+  type WebhookRequest,
+} from '@missive-integrations/core'
+import { verify as verifySignature } from './verify.js'
+
+export { sign, verify, MAX_CLOCK_SKEW_MS, NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './verify.js'
+
+/**
+ * Event types Canny puts in the event object's `type` that this provider posts.
+ * @see https://developers.canny.io/api-reference#event_types
+ */
+export const EVENTS = [
+  'post.created',
+  'post.edited',
+  'post.deleted',
+  'post.status_changed',
+  'post.jira_issue_linked',
+  'comment.created',
+  'vote.created',
+] as const
+
+export type CannyEvent = (typeof EVENTS)[number]
+
+/** Documented events answered 200 without a post, each with the reason given back to Canny. */
+export const SKIPPED_EVENTS: Readonly<Record<string, string>> = {
+  'post.tag_added': 'post.tag_added is triage bookkeeping; tags are not posted',
+  'post.tag_removed': 'post.tag_removed is triage bookkeeping; tags are not posted',
+  'post.jira_issue_unlinked':
+    'post.jira_issue_unlinked carries the post after the change, which no longer names the unlinked issue; nothing useful to post',
+  'comment.edited': 'comment.edited is not posted: the comment is already in the conversation as first written',
+  'comment.deleted': 'comment.deleted is not posted: a post in Missive cannot be taken back',
+  'vote.deleted': 'vote.deleted is not posted: only vote milestones (every voteStep-th vote) are',
+}
+
+/** The hosted Missive integration's colors, kept so conversations look the same after a move. */
+export const COLORS = {
+  comment: '#999',
+  vote: '#535df0',
+  status: {
+    open: '#999',
+    under_review: '#85b5b5',
+    planned: '#1fa0ff',
+    in_progress: '#c17aff',
+    complete: '#6dd345',
+    closed: '#ed2b2b',
+  },
+} as const
+
+const DEFAULT_VOTE_STEP = 5
+
+/** Options of a Canny endpoint, after core's resolveOptions applied the schema's defaults. */
+interface CannyOptions extends ProviderOptions {
+  voteStep?: number
+}
+
+interface Context {
+  object: PayloadReader
+  options: CannyOptions
+}
+
+type Handler = (context: Context) => IntegrationResult | Skip
+
+/**
+ * Canny webhooks as Missive posts: one conversation per feedback post (reference
+ * `BOARD_ID/POST_ID`, subject = post title, as the hosted integration threads them), colored by
+ * the post's status.
+ * @see https://developers.canny.io/api-reference#webhooks
+ */
+export default class Canny extends Integration<CannyOptions> {
+  override get id(): string {
+    return 'canny'
+  }
+
+  override get name(): string {
+    return 'Canny'
+  }
+
+  /** `voteStep`: post a vote when the post's score is a multiple of it (the hosted integration used 5). */
+  override get schema(): Schema {
+    return {
+      options: [
+        {
+          key: 'voteStep',
+          type: 'Number',
+          default: DEFAULT_VOTE_STEP,
+          label: 'Vote step',
+          description: 'post a new vote only when the post reaches a multiple of this many votes (1 posts every vote)',
+        },
+      ],
+    }
+  }
+
+  override get events(): readonly string[] {
+    return EVENTS
+  }
+
+  override get skippedEvents(): Readonly<Record<string, string>> {
+    return SKIPPED_EVENTS
+  }
+
+  /** Canny names the event in the event object's `type` (`post.created`); it sends no event header. */
+  override event(payload: Payload, _request: WebhookRequest): string | undefined {
+    return typeof payload.type === 'string' ? payload.type : undefined
+  }
+
+  /**
+   * No delivery id: `canny-nonce` is documented as "unique per request", so a retry of the same
+   * event would carry a new one and slip through. Returning undefined makes the server hash the
+   * body, which catches both retries and replays of an identical delivery.
+   */
+  override deliveryId(_request: WebhookRequest, _payload: Payload): string | undefined {
+    return undefined
+  }
+
+  /** Check `canny-signature` with the endpoint's Canny API key(s). @see https://developers.canny.io/api-reference#webhook_signature */
+  override verify(request: WebhookRequest, secrets: readonly string[]): void {
+    verifySignature(request, secrets)
+  }
+
+  process(payload: Payload, request: WebhookRequest, options: CannyOptions): ProcessOutput {
+    const p = readPayload(payload, this.id, this.event(payload, request))
+    const type = p.string('type')
+    if (Object.hasOwn(SKIPPED_EVENTS, type)) return skip(SKIPPED_EVENTS[type]!)
+    if (!isCannyEvent(type)) throw new UnsupportedEventError(this.id, type, [...EVENTS, ...Object.keys(SKIPPED_EVENTS)])
+    return HANDLERS[type]({ object: p.object('object'), options: options ?? {} })
+  }
+}
+
+const HANDLERS: Readonly<Record<CannyEvent, Handler>> = {
+  'post.created': ({ object: post }) => {
+    const board = post.object('board')
+    const pretext = rich`${authorName(post)} created a new post in ${boardLink(board)}`
+    return postResult(post, board, pretext.plain, postAttachment(post, pretext))
+  },
+  'post.edited': ({ object: post }) => {
+    const board = post.object('board')
+    const pretext = rich`A post in ${boardLink(board)} was edited`
+    // The title may be what changed: let the conversation subject follow it.
+    return { ...postResult(post, board, pretext.plain, postAttachment(post, pretext)), update_existing_conversation_subject: true }
+  },
+  'post.deleted': ({ object: post }) => {
+    const board = post.object('board')
+    const text = rich`${bold(post.string('title'))} was deleted from ${boardLink(board)}`
+    return postResult(post, board, text.plain, { text: text.text, color: statusColor(post) })
+  },
+  'post.status_changed': ({ object: post }) => {
+    const board = post.object('board')
+    // changeComment ({value, imageURLs}) is the note the admin wrote with the change. The API
+    // reference documents it on the status change object; on the post it is undocumented, so it
+    // is optional here. @see https://developers.canny.io/api-reference#list_status_changes
+    const comment = post.optionalObject('changeComment')
+    const text = lines(rich`${postLink(post, board)} has been marked as ${bold(post.string('status'))}`, comment?.optionalString('value'))
+    return postResult(post, board, text.plain, withImage({ text: text.text, color: statusColor(post) }, comment))
+  },
+  'post.jira_issue_linked': ({ object: post }) => {
+    const board = post.object('board')
+    const issues = post.objects('jira.linkedIssues').map((issue) => link(issue.optionalString('url'), issue.optionalString('key') ?? issue.id('id')))
+    const text = issues.length > 0
+      ? rich`${postLink(post, board)} is linked to Jira: ${join(issues, ', ')}`
+      : rich`${postLink(post, board)} was linked to a Jira issue`
+    return postResult(post, board, text.plain, { text: text.text, color: statusColor(post) })
+  },
+  'comment.created': ({ object: comment }) => {
+    const post = comment.object('post')
+    // The comment carries the board; the post inside it does not.
+    const board = comment.optionalObject('board') ?? post.object('board')
+    const kind = comment.optionalBoolean('internal') ? 'an internal comment' : 'a new comment'
+    const pretext = rich`${authorName(comment)} posted ${kind} in ${postLink(post, board)}`
+    const value = comment.optionalString('value')
+    return postResult(post, board, pretext.plain, withImage({ pretext: pretext.text, ...(value ? { text: RichText.from(value).text } : {}), color: COLORS.comment }, comment))
+  },
+  'vote.created': ({ object: vote, options }) => {
+    const post = vote.object('post')
+    const board = vote.optionalObject('board') ?? post.object('board')
+    const score = post.number('score')
+    const step = voteStep(options)
+    // As the hosted integration: only milestones are posted, so popular posts do not flood the inbox.
+    if (score <= 0 || score % step !== 0) {
+      return skip(`vote.created: only every ${ordinal(step)} vote is posted (voteStep option); this post now has ${score}`)
+    }
+    const text = rich`${postLink(post, board)} hit ${bold(`${score} votes`)}`
+    return postResult(post, board, text.plain, { text: text.text, color: COLORS.vote })
+  },
+}
+
+/** Every Canny post lands in its post's conversation, colored by the post's status. */
+function postResult(post: PayloadReader, board: PayloadReader, notification: string, attachment: Attachment): IntegrationResult {
+  const color = statusColor(post)
+  return {
+    references: [`${board.id('id')}/${post.id('id')}`],
+    subject: post.string('title'),
+    ...(color ? { color } : {}),
+    notification,
+    attachment,
+  }
+}
+
+/** The post itself: title linked to Canny, details, first image. */
+function postAttachment(post: PayloadReader, pretext: RichText): Attachment {
+  const url = safeUrl(post.optionalString('url'))
+  const details = post.optionalString('details')
+  const color = statusColor(post)
+  return withImage(
+    {
+      pretext: pretext.text,
+      title: RichText.from(post.string('title')).text,
+      ...(url ? { title_link: url } : {}),
+      ...(details ? { text: RichText.from(details).text } : {}),
+      ...(color ? { color } : {}),
+    },
+    post,
+  )
+}
+
+/** Add the first image of `imageURLs` (absent, null or empty is fine: Canny sends all three). */
+function withImage(attachment: Attachment, source: PayloadReader | undefined): Attachment {
+  const image = source?.optionalArray('imageURLs').map((url) => (typeof url === 'string' ? safeUrl(url) : undefined)).find(Boolean)
+  return image ? { ...attachment, image_url: image } : attachment
+}
+
+/**
+ * Canny's statuses contain spaces ("under review"); teams may add their own, which get no color.
+ * @see https://developers.canny.io/api-reference (the post object's status)
+ */
+function statusColor(post: PayloadReader): string | undefined {
+  const status = post.optionalString('status')
+  if (!status) return undefined
+  const key = status.trim().toLowerCase().replace(/\s+/g, '_')
+  return Object.hasOwn(COLORS.status, key) ? COLORS.status[key as keyof typeof COLORS.status] : undefined
+}
+
+/** A deleted author's account arrives as `author: null`. */
+function authorName(object: PayloadReader): string {
+  return object.optionalObject('author')?.optionalString('name') || 'Someone'
+}
+
+function boardLink(board: PayloadReader): RichText {
+  return link(board.optionalString('url'), board.optionalString('name') || 'a board')
+}
+
+/** `Board: Title`, linked to the post, as the hosted integration writes it. */
+function postLink(post: PayloadReader, board: PayloadReader): RichText {
+  const title = post.string('title')
+  const boardName = board.optionalString('name')
+  return link(post.optionalString('url'), boardName ? `${boardName}: ${title}` : title)
+}
+
+function voteStep(options: CannyOptions): number {
+  const step = options.voteStep ?? DEFAULT_VOTE_STEP
+  if (!Number.isInteger(step) || step < 1) {
+    throw new InvalidOptionsError('canny', 'voteStep', `must be a whole number of 1 or more, got ${JSON.stringify(step)}`)
+  }
+  return step
+}
+
+function isCannyEvent(type: string): type is CannyEvent {
+  return (EVENTS as readonly string[]).includes(type)
+}

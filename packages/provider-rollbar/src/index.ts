@@ -1,0 +1,262 @@
+import {
+  Integration,
+  InvalidOptionsError,
+  UnsupportedEventError,
+  bold,
+  code,
+  firstLine,
+  join,
+  link,
+  lines,
+  ordinal,
+  capitalize,
+  readPayload,
+  rich,
+  skip,
+  type AttachmentField,
+  type IntegrationResult,
+  type Payload,
+  type PayloadReader,
+  type ProcessOutput,
+  type ProviderOptions,
+  type RichText,
+  type Schema,
+  type WebhookRequest,
+} from '@missive-integrations/core'
+
+/**
+ * Event names Rollbar puts in the body's `event_name`, in the order its docs list them.
+ * @see https://docs.rollbar.com/docs/webhooks
+ */
+export const EVENTS = [
+  'exp_repeat_item',
+  'deploy',
+  'occurrence',
+  'item_velocity',
+  'reactivated_item',
+  'reopened_item',
+  'resolved_item',
+  'new_item',
+] as const
+
+export type RollbarEvent = (typeof EVENTS)[number]
+
+/** Events answered 200 without a post, each with the reason given back to Rollbar. */
+export const SKIPPED_EVENTS: Readonly<Record<string, string>> = {
+  test: 'test only checks that the endpoint answers (Rollbar\'s "Send test notification"); nothing is posted',
+}
+
+/** The hosted Missive integration's colors, kept so conversations look the same after a move. */
+export const COLORS = {
+  resolved: '#009e61',
+  deploy: '#0093ce',
+  level: {
+    critical: '#c00',
+    error: '#c00',
+    warning: '#ffc258',
+    info: '#0093ce',
+    debug: '#bab6b6',
+  },
+} as const
+
+type Level = keyof typeof COLORS.level
+
+// Rollbar sends item.level as a number (40 = error) but occurrence.level as a string: see
+// item.level 40 next to last_occurrence.level "error" in fixtures/new_item__error.json.
+const NUMERIC_LEVELS: Readonly<Record<number, Level>> = { 10: 'debug', 20: 'info', 30: 'warning', 40: 'error', 50: 'critical' }
+
+/** Options of a Rollbar endpoint, after core's resolveOptions checked them against the schema. */
+interface RollbarOptions extends ProviderOptions {
+  account: string
+  project: string
+}
+
+interface Context {
+  data: PayloadReader
+  options: RollbarOptions
+}
+
+type Handler = (context: Context) => IntegrationResult
+
+/**
+ * Rollbar webhooks as Missive posts: one conversation per item (reference = item id, subject =
+ * item title, as the hosted integration threads them), one per environment for deploys.
+ * @see https://docs.rollbar.com/docs/webhooks
+ */
+export default class Rollbar extends Integration<RollbarOptions> {
+  override get id(): string {
+    return 'rollbar'
+  }
+
+  override get name(): string {
+    return 'Rollbar'
+  }
+
+  /** `account` and `project` build the item links: https://rollbar.com/ACCOUNT/PROJECT/items/COUNTER. */
+  override get schema(): Schema {
+    return {
+      options: [
+        {
+          key: 'account',
+          type: 'String',
+          required: true,
+          label: 'Account',
+          description: 'the account slug in your Rollbar URLs (https://rollbar.com/ACCOUNT/PROJECT/…)',
+        },
+        {
+          key: 'project',
+          type: 'String',
+          required: true,
+          label: 'Project',
+          description: 'the project slug in your Rollbar URLs (https://rollbar.com/ACCOUNT/PROJECT/…)',
+        },
+      ],
+    }
+  }
+
+  override get events(): readonly string[] {
+    return EVENTS
+  }
+
+  override get skippedEvents(): Readonly<Record<string, string>> {
+    return SKIPPED_EVENTS
+  }
+
+  /** Rollbar names the event in the body's `event_name`; it sends no event header. */
+  override event(payload: Payload, _request: WebhookRequest): string | undefined {
+    return typeof payload.event_name === 'string' ? payload.event_name : undefined
+  }
+
+  // Rollbar does not sign its webhooks, so there is no `verify`: the sealed URL token is the
+  // endpoint's only protection (see README).
+
+  process(payload: Payload, request: WebhookRequest, options: RollbarOptions): ProcessOutput {
+    const p = readPayload(payload, this.id, this.event(payload, request))
+    const event = p.string('event_name')
+    if (Object.hasOwn(SKIPPED_EVENTS, event)) return skip(SKIPPED_EVENTS[event]!)
+    if (!isRollbarEvent(event)) throw new UnsupportedEventError(this.id, event, [...EVENTS, ...Object.keys(SKIPPED_EVENTS)])
+    return HANDLERS[event]({ data: p.object('data'), options: checkedOptions(this.id, options) })
+  }
+}
+
+const HANDLERS: Readonly<Record<RollbarEvent, Handler>> = {
+  new_item: ({ data, options }) => itemPost(data, options, (title) => rich`New item: ${title}`),
+  reactivated_item: ({ data, options }) => itemPost(data, options, (title) => rich`Reactivated: ${title}`),
+  reopened_item: ({ data, options }) => itemPost(data, options, (title) => rich`Reopened: ${title}`),
+  resolved_item: ({ data, options }) => itemPost(data, options, (title) => rich`Resolved: ${title}`, COLORS.resolved),
+  exp_repeat_item: ({ data, options }) => {
+    // Sent at the 10th, 100th, 1000th… occurrence of an item.
+    const count = data.number('occurrences')
+    return itemPost(data, options, (title) => rich`${ordinal(count)} occurrence: ${title}`)
+  },
+  item_velocity: ({ data, options }) => {
+    const trigger = data.object('trigger')
+    const threshold = trigger.number('threshold')
+    const window = trigger.optionalString('window_size_description') ?? `${trigger.number('window_size')} seconds`
+    return itemPost(data, options, (title) => rich`${threshold} occurrences in ${window}: ${title}`)
+  },
+  occurrence: ({ data, options }) => {
+    const item = data.object('item')
+    const occurrence = data.object('occurrence')
+    const level = levelOf(occurrence, 'level') ?? levelOf(item, 'level')
+    const color = COLORS.level[level ?? 'error']
+    const links = itemLinks(item, options)
+    // The occurrence object is Rollbar's item data format: it may carry its own id; else the
+    // item's last_occurrence_id is this occurrence, as the hosted integration assumes.
+    const occurrenceId = occurrence.optionalId('id') ?? item.optionalId('last_occurrence_id')
+    const occurrenceLink = occurrenceId ? link(`${links.item}/occurrences/${encodeURIComponent(occurrenceId)}`, 'Occurrence') : undefined
+    const sentence = lines(
+      rich`${itemTitle(item)} (${capitalize(level ?? 'error')})`,
+      join([link(links.item), occurrenceLink ? rich`(${occurrenceLink})` : undefined], ' '),
+    )
+    const fields: AttachmentField[] = []
+    const user = personOf(occurrence)
+    if (user) fields.push({ title: 'User', value: user, short: true })
+    // code_version is the data format's field; the hosted integration read `version`, which
+    // Rollbar's data format does not have. @see https://rollbar.com/docs/api_items/
+    const version = occurrence.optionalString('code_version')
+    if (version) fields.push({ title: 'Version', value: version, short: true })
+    return {
+      references: [item.id('id')],
+      subject: item.string('title'),
+      color,
+      notification: sentence.plain,
+      attachment: { text: sentence.text, color, ...(fields.length > 0 ? { fields } : {}) },
+    }
+  },
+  deploy: ({ data, options }) => {
+    // The hosted integration never implemented deploys: one conversation per environment.
+    const deploy = data.object('deploy')
+    const environment = deploy.string('environment')
+    const revision = deploy.string('revision')
+    const userId = deploy.optionalId('user_id')
+    const who = deploy.optionalString('local_username') || (userId ? `Rollbar user ${userId}` : 'Someone')
+    const sentence = lines(rich`${bold(who)} deployed ${code(revision)} to ${bold(environment)}`, deploy.optionalString('comment'))
+    return {
+      references: [`deploys/${options.account}/${options.project}/${environment}`],
+      subject: `Deploys: ${options.project} [${environment}]`,
+      color: COLORS.deploy,
+      notification: sentence.plain,
+      attachment: { text: sentence.text, color: COLORS.deploy },
+    }
+  },
+}
+
+/** The post every item event makes: a sentence about the item, its link, colored by level or status. */
+function itemPost(data: PayloadReader, options: RollbarOptions, sentence: (title: string) => RichText, fixedColor?: string): IntegrationResult {
+  const item = data.object('item')
+  const color = fixedColor ?? COLORS.level[levelOf(item, 'level') ?? 'error']
+  const text = lines(sentence(itemTitle(item)), link(itemLinks(item, options).item))
+  return {
+    references: [item.id('id')],
+    subject: item.string('title'),
+    color,
+    notification: text.plain,
+    attachment: { text: text.text, color },
+  }
+}
+
+/** The item's title on one line: Rollbar titles can carry a stack trace after the first line. */
+function itemTitle(item: PayloadReader): string {
+  const title = item.string('title')
+  return firstLine(title) || title.trim()
+}
+
+function itemLinks(item: PayloadReader, options: RollbarOptions): { item: string } {
+  const base = `https://rollbar.com/${encodeURIComponent(options.account)}/${encodeURIComponent(options.project)}`
+  return { item: `${base}/items/${encodeURIComponent(item.id('counter'))}` }
+}
+
+/** A level sent as a number (items) or a string (occurrences); unknown values read as undefined. */
+function levelOf(reader: PayloadReader, path: string): Level | undefined {
+  const value = reader.get(path)
+  if (value === undefined || value === null) return undefined
+  if (typeof value === 'number') return NUMERIC_LEVELS[value]
+  if (typeof value === 'string') {
+    const name = value.toLowerCase()
+    return Object.hasOwn(COLORS.level, name) ? (name as Level) : undefined
+  }
+  throw reader.invalid(path, 'a level: a number (10–50) or a name such as "error"')
+}
+
+/** Who hit the error: Rollbar's person has an id and, optionally, username and email. */
+function personOf(occurrence: PayloadReader): string | undefined {
+  const person = occurrence.optionalObject('person')
+  if (!person) return undefined
+  return person.optionalString('email') || person.optionalString('username') || person.optionalId('id')
+}
+
+function isRollbarEvent(event: string): event is RollbarEvent {
+  return (EVENTS as readonly string[]).includes(event)
+}
+
+/** Core checks required options before process; this guards direct callers, so no link is ever built from a missing option. */
+function checkedOptions(provider: string, options: ProviderOptions | undefined): RollbarOptions {
+  for (const key of ['account', 'project'] as const) {
+    const value = options?.[key]
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw new InvalidOptionsError(provider, key, 'is required: the Rollbar account and project slugs build the item links')
+    }
+  }
+  return options as RollbarOptions
+}
