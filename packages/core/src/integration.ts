@@ -96,9 +96,17 @@ export abstract class Integration<Options extends ProviderOptions = ProviderOpti
     return undefined
   }
 
-  /** The event name of a delivery (for logs, metrics, dispatch and fixtures). */
-  event(_payload: Payload, request: WebhookRequest): string | undefined {
-    return this.eventHeader ? request.header(this.eventHeader) : undefined
+  /** The top-level body field that carries the event name, when the sender puts it in the body. */
+  get eventField(): string | undefined {
+    return undefined
+  }
+
+  /** The event name of a delivery (for logs, metrics, dispatch and fixtures): the event header, else the event field. */
+  event(payload: Payload, request: WebhookRequest): string | undefined {
+    if (this.eventHeader) return request.header(this.eventHeader)
+    const field = this.eventField
+    const value = field !== undefined && Object.hasOwn(payload, field) ? payload[field] : undefined
+    return typeof value === 'string' ? value : undefined
   }
 
   /** The sender's id for this delivery, used to drop redeliveries; undefined hashes the body. */

@@ -24,8 +24,8 @@ export class Acme extends Integration {
   override get skippedEvents() {
     return { ping: 'ping is a connectivity check' }
   }
-  override event(payload: Payload): string | undefined {
-    return typeof payload.kind === 'string' ? payload.kind : undefined
+  override get eventField() {
+    return 'kind'
   }
   override deliveryId(request: WebhookRequest): string | undefined {
     return request.header('x-acme-delivery')
@@ -40,7 +40,7 @@ export class Acme extends Integration {
     if (!ok) throw new SignatureError('X-Acme-Signature does not match the endpoint secret')
   }
   process(payload: Payload, _request: WebhookRequest, options: Record<string, unknown>): ProcessOutput {
-    const event = this.event(payload)
+    const event = typeof payload.kind === 'string' ? payload.kind : undefined
     if (event === 'ping') return skip(this.skippedEvents.ping!)
     if (event !== 'deploy') throw new UnsupportedEventError(this.id, event, this.events)
     const p = readPayload(payload, this.id, event)

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import nock from 'nock'
-import { fixtureKit, TEST_TOKEN } from '../src/testing/index.ts'
+import { fixtureKit, processPayload, rejectionOf, TEST_TOKEN } from '../src/testing/index.ts'
 import { Acme, signAcme } from './acme.ts'
 
 const acme = new Acme()
@@ -61,6 +61,14 @@ describe('fixtureKit', () => {
 
   it('names a missing fixture and lists the known ones', async () => {
     await expect(kit.deliver('deploy__staging')).rejects.toThrow(/no fixture deploy__staging.json .*deploy__production.json/)
+  })
+
+  it('processes hand-written payloads and returns rejections', async () => {
+    const outcome = await processPayload(acme, { kind: 'deploy', app: 'a', env: 'e', user: 'u', url: 'https://x.example', message: 'm' }, { options: { channel: 'c' } })
+    expect(outcome.kind === 'posts' && outcome.posts[0]!.references).toEqual(['<acme/a/e@missive-integrations>'])
+    const error = await rejectionOf(processPayload(acme, { kind: 'deploy' }, { options: { channel: 'c' } }))
+    expect(error.message).toBe('invalid acme payload for event "deploy": field "user" must be a string')
+    await expect(rejectionOf(Promise.resolve(1))).rejects.toThrow('expected the promise to reject, but it resolved')
   })
 
   afterAll(() => kit.assertComplete())

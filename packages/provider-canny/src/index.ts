@@ -120,8 +120,8 @@ export default class Canny extends Integration<CannyOptions> {
   }
 
   /** Canny names the event in the event object's `type` (`post.created`); it sends no event header. */
-  override event(payload: Payload, _request: WebhookRequest): string | undefined {
-    return typeof payload.type === 'string' ? payload.type : undefined
+  override get eventField(): string {
+    return 'type'
   }
 
   /**

@@ -6,10 +6,9 @@ import {
   SignatureError,
   UnsupportedEventError,
   WebhookRequest,
-  processWebhook,
   type MissivePost,
 } from '@missive-integrations/core'
-import { fixtureKit } from '@missive-integrations/core/testing'
+import { fixtureKit, processPayload, rejectionOf } from '@missive-integrations/core/testing'
 import Canny, { sign, verify } from '../src/index.ts'
 
 const provider = new Canny()
@@ -27,19 +26,8 @@ function post(fields: Partial<MissivePost> & Pick<MissivePost, 'notification'>):
   return { username: 'Canny', username_icon: ICON, conversation_icon: ICON, update_existing_conversation_subject: false, ...fields }
 }
 
-function run(payload: unknown, options: Record<string, unknown> = {}) {
-  const request = new WebhookRequest({ url: '/canny', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) })
-  return processWebhook(provider, request, { token: 'missive-test-token', options })
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected the delivery to fail')
-}
+const run = (payload: unknown, options: Record<string, unknown> = {}) => processPayload(provider, payload, { options })
+const failure = rejectionOf
 
 const BOARD_LINK = '<https://acme.canny.io/admin/board/feature-requests|Feature Requests>'
 const DARK_MODE = 'https://acme.canny.io/admin/board/feature-requests/p/dark-mode'

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { InvalidPayloadError, processWebhook, SignatureError, UnsupportedEventError, WebhookRequest } from '@missive-integrations/core'
 import GitHub, { signature, verify } from '../src/index.ts'
+import { processPayload } from '@missive-integrations/core/testing'
 
 const github = new GitHub()
 
@@ -19,10 +20,7 @@ function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>
 }
 
-async function run(event: string, payload: unknown) {
-  const request = new WebhookRequest({ headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': 'd-1' }, body: JSON.stringify(payload) })
-  return processWebhook(github, request, { token: 't' })
-}
+const run = (event: string, payload: unknown) => processPayload(github, payload, { headers: { 'x-github-event': event, 'x-github-delivery': 'd-1' } })
 
 describe('verify', () => {
   it('signs the published test vector', () => {

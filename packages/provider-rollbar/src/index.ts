@@ -123,8 +123,8 @@ export default class Rollbar extends Integration<RollbarOptions> {
   }
 
   /** Rollbar names the event in the body's `event_name`; it sends no event header. */
-  override event(payload: Payload, _request: WebhookRequest): string | undefined {
-    return typeof payload.event_name === 'string' ? payload.event_name : undefined
+  override get eventField(): string {
+    return 'event_name'
   }
 
   // Rollbar does not sign its webhooks, so there is no `verify`: the sealed URL token is the

@@ -5,10 +5,9 @@ import {
   SignatureError,
   UnsupportedEventError,
   WebhookRequest,
-  processWebhook,
   type MissivePost,
 } from '@missive-integrations/core'
-import { fixtureKit } from '@missive-integrations/core/testing'
+import { fixtureKit, processPayload, rejectionOf } from '@missive-integrations/core/testing'
 import Rollbar from '../src/index.ts'
 
 const provider = new Rollbar()
@@ -22,19 +21,8 @@ function post(fields: Partial<MissivePost> & Pick<MissivePost, 'notification'>):
 }
 
 /** Run a hand-written payload through the same path as the server (parse, options, process, validate). */
-function run(payload: unknown, options: Record<string, unknown> = OPTIONS) {
-  const request = new WebhookRequest({ url: '/rollbar', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) })
-  return processWebhook(provider, request, { token: 'missive-test-token', options })
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected the delivery to fail')
-}
+const run = (payload: unknown, options: Record<string, unknown> = OPTIONS) => processPayload(provider, payload, { options })
+const failure = rejectionOf
 
 const ITEM = { id: 1, counter: 2, title: 'Boom', level: 40 }
 

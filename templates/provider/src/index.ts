@@ -39,8 +39,8 @@ export default class __NAME__ extends Integration {
   }
 
   /** __TITLE__ names the event in the body's `type` field. */
-  override event(payload: Payload, _request: WebhookRequest): string | undefined {
-    return typeof payload.type === 'string' ? payload.type : undefined
+  override get eventField(): string {
+    return 'type'
   }
 
   process(payload: Payload, request: WebhookRequest): ProcessOutput {

@@ -214,3 +214,39 @@ export function coverageProblems(integration: Integration, fixtures: readonly Fi
   if (undeclared.length > 0) problems.push(`fixtures for events the provider does not declare: ${undeclared.join(', ')} (list them in events or skippedEvents)`)
   return problems
 }
+
+export interface ProcessPayloadSettings {
+  headers?: Record<string, string>
+  options?: Record<string, unknown>
+  postOptions?: PostOptions
+  secrets?: string[]
+}
+
+/**
+ * Run a hand-written payload through a provider exactly as the server would (parse, verify,
+ * options, process, validate, map), without sending: for edge cases no fixture covers.
+ */
+export function processPayload(integration: Integration, payload: unknown, settings: ProcessPayloadSettings = {}): Promise<WebhookOutcome> {
+  const request = new WebhookRequest({
+    method: 'POST',
+    url: `/${integration.id}`,
+    headers: { 'content-type': 'application/json', ...settings.headers },
+    body: typeof payload === 'string' ? payload : JSON.stringify(payload),
+  })
+  return processWebhook(integration, request, {
+    token: TEST_TOKEN,
+    options: settings.options ?? {},
+    postOptions: settings.postOptions ?? {},
+    ...(settings.secrets ? { secrets: settings.secrets } : {}),
+  })
+}
+
+/** The error a promise rejects with; an AssertionError when it resolves instead. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise
+  } catch (error) {
+    return error as Error
+  }
+  throw new AssertionError({ message: 'expected the promise to reject, but it resolved' })
+}
