@@ -1,0 +1,217 @@
+// `pnpm new-provider <name>` against a throwaway root (`--root`, `--skip-install`): the files it
+// creates, the wiring, the refusals, and that what it generates passes its own test, typecheck,
+// lint and build and packs cleanly.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makeRoot, read, runGenerator } from './support/generator.ts'
+import { REPO_ROOT, pack, packedProblems, type Manifest } from './support/packed.ts'
+
+const roots: string[] = []
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true })
+})
+
+function freshRoot(): string {
+  const root = makeRoot()
+  roots.push(root)
+  return root
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((path) => !path.split('/').includes('node_modules') && statSync(join(dir, path)).isFile())
+    .sort()
+}
+
+const BIN = join(REPO_ROOT, 'node_modules', '.bin')
+
+describe('new-provider creates a provider package', () => {
+  let root: string
+  let dir: string
+  let rootManifestBefore: string
+  let stdout: string
+
+  beforeAll(() => {
+    root = freshRoot()
+    rootManifestBefore = read(join(root, 'package.json'))
+    const run = runGenerator(['status-page', '--title', 'Status Page Pro', '--skip-install', '--root', root])
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    stdout = run.stdout
+    dir = join(root, 'packages', 'provider-status-page')
+  })
+
+  it('creates the package skeleton', () => {
+    expect(listFiles(dir)).toEqual([
+      'CHANGELOG.md',
+      'LICENSE',
+      'README.md',
+      'fixtures/README.md',
+      'fixtures/item.created__basic.headers.json',
+      'fixtures/item.created__basic.json',
+      'fixtures/ping__basic.json',
+      'package.json',
+      'src/index.ts',
+      'test/status-page.test.ts',
+      'tsconfig.json',
+      'tsup.config.ts',
+      'vitest.config.ts',
+    ])
+  })
+
+  it('replaces every template token, in names and contents', () => {
+    for (const file of listFiles(dir)) {
+      expect(file).not.toMatch(/__(ID|NAME|TITLE)__/)
+      expect(read(join(dir, file)), file).not.toMatch(/__(ID|NAME|TITLE)__/)
+    }
+    expect(read(join(dir, 'src', 'index.ts'))).toContain('export default class StatusPage extends Integration')
+    expect(read(join(dir, 'src', 'index.ts'))).toContain("return 'status-page'")
+    expect(read(join(dir, 'test', 'status-page.test.ts'))).toContain("username: 'Status Page Pro'")
+  })
+
+  it('declares the provider in package.json', () => {
+    const manifest = JSON.parse(read(join(dir, 'package.json'))) as Manifest
+    expect(manifest.name).toBe('@missive-integrations/provider-status-page')
+    expect(manifest.missiveIntegrations).toEqual({ provider: 'status-page' })
+    expect(manifest.peerDependencies).toEqual({ '@missive-integrations/core': 'workspace:^' })
+  })
+
+  it('writes a README with numbered setup steps, a CHANGELOG and the root LICENSE', () => {
+    const readme = read(join(dir, 'README.md'))
+    expect(readme).toMatch(/^# @missive-integrations\/provider-status-page$/m)
+    expect(readme).toMatch(/^1\. .+\n(?:.*\n)*?2\. /m)
+    expect(read(join(dir, 'CHANGELOG.md'))).toMatch(/^# @missive-integrations\/provider-status-page/)
+    expect(read(join(dir, 'LICENSE'))).toBe(read(join(REPO_ROOT, 'LICENSE')))
+  })
+
+  it('adds a minor changeset for the new package', () => {
+    const changeset = read(join(root, '.changeset', 'provider-status-page-initial.md'))
+    expect(changeset).toMatch(/^---\n"@missive-integrations\/provider-status-page": minor\n---\n\n\S.*\.\n$/)
+  })
+
+  it('adds the package to the root dependencies, keeping key order and format', () => {
+    const before = JSON.parse(rootManifestBefore) as Record<string, Record<string, string>>
+    const after = read(join(root, 'package.json'))
+    const expected = { ...before, dependencies: { ...before.dependencies, '@missive-integrations/provider-status-page': 'workspace:^' } }
+    expect(after).toBe(`${JSON.stringify(expected, null, 2)}\n`)
+    expect(Object.keys(JSON.parse(after) as object)).toEqual(Object.keys(before))
+  })
+
+  it('prints the next steps', () => {
+    expect(stdout).toContain('missive-integrations preview status-page')
+    expect(stdout).toContain('changeset')
+    expect(stdout).toMatch(/one pull request/i)
+  })
+
+  it('generates a package that passes its test, typecheck and lint, builds and packs cleanly', () => {
+    const inDir = { cwd: dir, stdio: 'pipe', encoding: 'utf8' } as const
+    execFileSync(join(BIN, 'vitest'), ['run'], inDir)
+    execFileSync(join(BIN, 'tsc'), ['-p', 'tsconfig.json'], inDir)
+    execFileSync(join(BIN, 'eslint'), ['src', 'test'], inDir)
+    execFileSync(join(BIN, 'tsup'), [], inDir)
+    // `pnpm pack` resolves workspace: ranges through the package's own node_modules.
+    mkdirSync(join(dir, 'node_modules', '@missive-integrations'), { recursive: true })
+    symlinkSync(join(REPO_ROOT, 'packages', 'core'), join(dir, 'node_modules', '@missive-integrations', 'core'), 'dir')
+    const packed = pack(dir, root)
+    expect(packedProblems(packed)).toEqual([])
+    expect(packed.files).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/index.d.ts', 'dist/index.js', 'dist/index.js.map', 'package.json'])
+  }, 60_000)
+})
+
+describe('new-provider options', () => {
+  it('derives the class name and title from the name', () => {
+    const root = freshRoot()
+    expect(runGenerator(['acme', '--skip-install', '--root', root]).status).toBe(0)
+    const source = read(join(root, 'packages', 'provider-acme', 'src', 'index.ts'))
+    expect(source).toContain('export default class Acme extends Integration')
+    expect(source).toContain("return 'Acme'")
+  })
+
+  it('--dry-run prints the plan and touches nothing', () => {
+    const root = freshRoot()
+    const manifest = read(join(root, 'package.json'))
+    const run = runGenerator(['acme', '--dry-run', '--root', root])
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain('create packages/provider-acme/src/index.ts')
+    expect(run.stdout).toContain('create .changeset/provider-acme-initial.md')
+    expect(run.stdout).toContain('update package.json')
+    expect(existsSync(join(root, 'packages', 'provider-acme'))).toBe(false)
+    expect(existsSync(join(root, '.changeset', 'provider-acme-initial.md'))).toBe(false)
+    expect(read(join(root, 'package.json'))).toBe(manifest)
+  })
+
+  it('--help exits 0', () => {
+    const run = runGenerator(['--help'])
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain('Usage: pnpm new-provider <name>')
+  })
+})
+
+describe('new-provider refuses', () => {
+  let root: string
+  let before: string[]
+
+  beforeAll(() => {
+    root = freshRoot()
+    expect(runGenerator(['taken', '--skip-install', '--root', root]).status).toBe(0)
+    before = listFiles(root)
+  })
+
+  // Nothing a refused run does may leave a trace.
+  afterAll(() => expect(listFiles(root)).toEqual(before))
+
+  it('a name whose package folder exists', () => {
+    const run = runGenerator(['taken', '--skip-install', '--root', root])
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain('packages/provider-taken already exists')
+  })
+
+  it('a name another workspace package already has', () => {
+    const run = runGenerator(['renamed', '--skip-install', '--root', root])
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain('a workspace package is already named @missive-integrations/provider-renamed')
+  })
+
+  it.each(['Acme', 'ab', 'a', '1password', 'acme-', 'acme--corp', 'acme_corp', 'acme.corp', 'ac me', 'a'.repeat(41), 'provider-acme', 'ünicode'])(
+    'the invalid name %j',
+    (name) => {
+      const run = runGenerator([name, '--skip-install', '--root', root])
+      expect(run.status).toBe(1)
+      expect(run.stderr).toMatch(/^new-provider: invalid provider name ".*": \S/)
+    },
+  )
+
+  it.each(['core', 'server', 'integrations', 'healthz', 'readyz', 'metrics', 'playground', 'constructor', 'prototype', 'tostring'])(
+    'the reserved id %j',
+    (name) => {
+      const run = runGenerator([name, '--skip-install', '--root', root])
+      expect(run.status).toBe(1)
+      expect(run.stderr).toContain(`"${name}" is reserved`)
+    },
+  )
+
+  it('__proto__, which is not even a valid name', () => {
+    expect(runGenerator(['__proto__', '--skip-install', '--root', root]).status).toBe(1)
+  })
+
+  it('a title that would need escaping', () => {
+    const run = runGenerator(['acme', '--title', `Acme "Cloud"`, '--skip-install', '--root', root])
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain('invalid --title')
+  })
+
+  it.each([
+    [[], 'missing the provider name'],
+    [['acme', 'other'], 'expected one provider name'],
+    [['acme', '--force'], 'unknown option --force'],
+    [['acme', '--title'], '--title needs a value'],
+    [['acme', '--root'], '--root needs a value'],
+  ])('usage errors with exit code 2: %j', (args, message) => {
+    const run = runGenerator(['--skip-install', '--root', root, ...args])
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain(message)
+    expect(run.stderr).toContain('Usage: pnpm new-provider')
+  })
+})
