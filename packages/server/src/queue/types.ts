@@ -64,3 +64,78 @@ export interface DeliveryObserver {
   retried?(info: { provider: string; event: string | undefined; attempts: number; failure: string; delayMs: number }): void
   deadLettered?(info: { provider: string; event: string | undefined; attempts: number; reason: string }): void
 }
+
+/**
+ * A post as the delivery worker sees it, claimed from a {@link DeliveryBackend}. Carries the token
+ * because the worker needs it for the request; it is never logged.
+ */
+export interface QueuedPost {
+  id: string
+  provider: string
+  event: string | undefined
+  token: string
+  post: MissivePost
+  /** Attempts already made (0 on the first try). */
+  attempts: number
+  /** When the first failed attempt happened (ms since the epoch), for the 24 h retry window. */
+  firstErrorAt: number | undefined
+  /** When the post was enqueued (ms since the epoch). */
+  createdAt: number
+}
+
+export interface ClaimOptions {
+  /** The worker's clock (ms since the epoch): posts due by then are eligible. */
+  now: number
+  /** At most this many posts. */
+  limit: number
+  /** Tokens whose lane is full or paused: their posts are not considered (so they cannot starve others). */
+  skipTokens?: Iterable<string>
+  /**
+   * The worker's last say on each eligible post, in queue order (the rate limiter takes its slot
+   * here); false leaves the post pending.
+   */
+  accept?: (post: QueuedPost) => boolean
+}
+
+export interface RetryRequest {
+  /** When to try again (ms since the epoch). */
+  nextAttemptAt: number
+  /** When the first failed attempt happened; kept from the first failure on. */
+  firstErrorAt: number
+  /** Why this attempt failed (token-free). */
+  error: string
+  httpStatus: number | undefined
+}
+
+export interface DeadLetterRequest {
+  /** The Missive API's status and answer, token redacted. */
+  reason: string
+  httpStatus: number | undefined
+}
+
+/**
+ * What the delivery worker needs from a queue backend, next to {@link PostQueue} (what the HTTP
+ * layer needs). A backend hands out, per order key (a post's conversation or first reference),
+ * only the oldest post that is not delivered or dead, and a delivery's follow-ups only once its
+ * first post is delivered — so a claim never breaks arrival order.
+ */
+export interface DeliveryBackend {
+  /** Mark eligible posts in flight and return them, earliest due first. */
+  claim(options: ClaimOptions): Promise<QueuedPost[]>
+  /** Missive accepted the post: mark it delivered (durably) so that it is never sent again. */
+  complete(id: string): Promise<void>
+  /** A retryable failure: back to pending until `nextAttemptAt`, still blocking its order key. */
+  retry(id: string, request: RetryRequest): Promise<void>
+  /**
+   * A permanent failure (or retries exhausted). Its pending follow-ups can never be sent after it,
+   * so they become dead letters too; their ids are returned.
+   */
+  deadLetter(id: string, request: DeadLetterRequest): Promise<string[]>
+  /** The earliest retry time after `now` among pending posts, to sleep until; undefined if none. */
+  nextAttemptAfter(now: number): Promise<number | undefined>
+  /** Called whenever new posts become claimable (enqueue, replay); returns an unsubscribe function. */
+  onWork(listener: () => void): () => void
+}
+
+/** A queue the server can run on: the HTTP layer's side and the worker's side. */
+export interface QueueBackend extends PostQueue, DeliveryBackend {}
