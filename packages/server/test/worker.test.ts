@@ -115,6 +115,19 @@ describe('DeliveryWorker', () => {
     expect(await queue.stats()).toEqual({ pending: 0, inFlight: 0, deadLetters: 0 })
   })
 
+  it('does not post a follow-up into the conversation its first post landed in', async () => {
+    // The first post lands in conversation "landed"; the commit that links "landed" is not posted
+    // there again, the one that links another conversation is.
+    standIn.handler = (request) => ({ status: 201, body: { posts: { id: `p-${request.index}`, conversation: request.body.posts.text === 'push' ? 'landed' : 'elsewhere' } } })
+    const follow = (conversation: string, text: string): MissivePost => ({ ...post('x', text), references: undefined, conversation })
+    await enqueue([post('repo/main', 'push'), follow('landed', 'same conversation'), follow('other', 'other conversation')])
+    const worker = startWorker()
+    await worker.idle()
+    expect(texts(standIn.accepted)).toEqual(['push', 'other conversation'])
+    expect(events.delivered).toHaveLength(2)
+    expect(await queue.stats()).toEqual({ pending: 0, inFlight: 0, deadLetters: 0 })
+  })
+
   it('never has more than 5 requests in flight per token', async () => {
     standIn.delayMs = 60
     for (let i = 0; i < 30; i++) await enqueue([post(`a-${i}`, `a ${i}`)], TOKEN)

@@ -157,8 +157,18 @@ export class DeliveryWorker {
   async #deliver(item: QueuedPost): Promise<void> {
     const attempt = item.attempts + 1
     const context = { provider: item.provider, event: item.event, postId: item.id, attempt, lane: lane(item.token) }
+    // A commit that links the very conversation its push landed in is not posted there twice: the
+    // push's own post already is that conversation's news.
+    if (item.post.conversation !== undefined && item.post.conversation === item.parentConversation) {
+      this.limiter.release(item.token)
+      await this.#queue.complete(item.id)
+      this.#logger.debug(context, 'follow-up not sent: it targets the conversation its first post landed in')
+      return
+    }
+    let conversation: string | undefined
     try {
-      await this.#client.createPost(item.token, item.post)
+      const response = await this.#client.createPost(item.token, item.post)
+      conversation = conversationOf(response.body)
     } catch (error) {
       this.limiter.release(item.token)
       await this.#failed(item, attempt, error, context)
@@ -170,7 +180,7 @@ export class DeliveryWorker {
     // window left: a crash between Missive's answer and this commit (well under a millisecond)
     // re-sends exactly the post whose answer was lost, since it is still in flight on disk.
     try {
-      await this.#queue.complete(item.id)
+      await this.#queue.complete(item.id, { conversation })
     } catch (error) {
       this.#logger.error({ ...context, err: describe(error) }, 'Missive accepted the post but the queue could not record it; it may be sent again after a restart')
       return
@@ -279,4 +289,11 @@ function redact(text: string, token: string): string {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
+}
+
+/** The conversation id in Missive's answer to `POST /posts` (`{ posts: { conversation } }`). */
+function conversationOf(body: unknown): string | undefined {
+  const posts = (body as { posts?: unknown } | undefined)?.posts
+  const conversation = posts && typeof posts === 'object' ? (posts as { conversation?: unknown }).conversation : undefined
+  return typeof conversation === 'string' && conversation !== '' ? conversation : undefined
 }

@@ -47,6 +47,8 @@ interface PostRow {
   attempts: number
   first_error_at: number | null
   created_at: number
+  /** The conversation the delivery's first post landed in, for a follow-up. */
+  parent_conversation: string | null
 }
 
 interface DeadRow extends PostRow {
@@ -126,7 +128,8 @@ export class SqliteQueue implements QueueBackend {
       // paused token) costs nothing here. INDEXED BY: without statistics the planner would pick
       // posts_state and walk every pending post.
       dueHeads: db.prepare<[string, number, number], PostRow & { next_attempt_at: number }>(
-        `SELECT id, provider, event, token, body, attempts, first_error_at, created_at, next_attempt_at
+        `SELECT id, provider, event, token, body, attempts, first_error_at, created_at, next_attempt_at,
+           (SELECT parent.conversation_id FROM posts AS parent WHERE parent.id = posts.after_id) AS parent_conversation
          FROM posts INDEXED BY posts_due
          WHERE is_head = 1 AND state = 'pending' AND token = ? AND next_attempt_at <= ?
          ORDER BY next_attempt_at, id LIMIT ?`,
@@ -146,6 +149,7 @@ export class SqliteQueue implements QueueBackend {
         "SELECT DISTINCT order_key FROM posts WHERE after_id = ? AND state = 'pending'",
       ),
       deadOrderKeys: db.prepare<[], { order_key: string }>("SELECT DISTINCT order_key FROM posts WHERE state = 'dead'"),
+      setConversation: db.prepare('UPDATE posts SET conversation_id = ? WHERE id = ?'),
       markInFlight: db.prepare("UPDATE posts SET state = 'in_flight', is_head = 0, updated_at = ? WHERE id = ?"),
       complete: db.prepare(
         "UPDATE posts SET state = 'delivered', is_head = 0, attempts = attempts + 1, last_error = NULL, updated_at = ? WHERE id = ?",
@@ -324,10 +328,11 @@ export class SqliteQueue implements QueueBackend {
     })()
   }
 
-  async complete(id: string): Promise<void> {
+  async complete(id: string, delivered: { conversation?: string | undefined } = {}): Promise<void> {
     this.#assertOpen()
     this.#db.transaction(() => {
       this.#statements.complete.run(this.#now(), Number(id))
+      if (delivered.conversation) this.#statements.setConversation.run(delivered.conversation, Number(id))
       this.#promoteAround(Number(id))
     })()
   }
@@ -467,6 +472,7 @@ function toQueuedPost(row: PostRow): QueuedPost {
     attempts: row.attempts,
     firstErrorAt: row.first_error_at ?? undefined,
     createdAt: row.created_at,
+    parentConversation: row.parent_conversation ?? undefined,
   }
 }
 
@@ -502,6 +508,9 @@ function migrate(db: Database.Database): void {
       first_error_at INTEGER,
       last_error TEXT,
       http_status INTEGER,
+      -- The conversation Missive put the post in (from its answer): a follow-up that targets the
+      -- conversation its delivery's first post landed in is not posted there again.
+      conversation_id TEXT,
       created_at INTEGER NOT NULL,
       updated_at INTEGER NOT NULL
     );

@@ -81,6 +81,8 @@ export interface QueuedPost {
   firstErrorAt: number | undefined
   /** When the post was enqueued (ms since the epoch). */
   createdAt: number
+  /** For a follow-up: the conversation its delivery's first post landed in (Missive's answer). */
+  parentConversation?: string | undefined
 }
 
 export interface ClaimOptions {
@@ -123,7 +125,8 @@ export interface DeliveryBackend {
   /** Mark eligible posts in flight and return them, earliest due first. */
   claim(options: ClaimOptions): Promise<QueuedPost[]>
   /** Missive accepted the post: mark it delivered (durably) so that it is never sent again. */
-  complete(id: string): Promise<void>
+  /** Mark a post delivered, with the conversation Missive put it in (its follow-ups read it). */
+  complete(id: string, delivered?: { conversation?: string | undefined }): Promise<void>
   /** A retryable failure: back to pending until `nextAttemptAt`, still blocking its order key. */
   retry(id: string, request: RetryRequest): Promise<void>
   /**
