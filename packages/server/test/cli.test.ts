@@ -1,0 +1,183 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../src/app.js'
+import { runCli } from '../src/commands.js'
+import { ConfigError, loadConfig, parseBytes } from '../src/config.js'
+import { loadProviders } from '../src/providers.js'
+import { openSealedToken } from '../src/tokens.js'
+import { MemoryQueue } from './helpers/memory-queue.js'
+import { SOURCE, cleanProjects, project, providerClass } from './helpers/project.js'
+
+const SCHEMA = "{ options: [{ key: 'account', type: 'String', required: true }, { key: 'limit', type: 'Number' }] }"
+const host = project([{ name: 'acme-provider', provider: 'acme', code: providerClass('acme', 'Acme', SCHEMA) }])
+const dataDirs: string[] = []
+afterAll(() => {
+  cleanProjects()
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true })
+})
+
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mi-cli-'))
+  dataDirs.push(dir)
+  return dir
+}
+
+async function cli(argv: string[], env: Record<string, string> = {}) {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(argv, {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    env: { PROJECT_DIR: dirname(host), ...env },
+    cwd: process.cwd(),
+    conditions: SOURCE,
+  })
+  return { code, stdout, stderr }
+}
+
+describe('missive-integrations url', () => {
+  it('prints a URL whose sealed token opens on the server', async () => {
+    const dir = dataDir()
+    const token = 'missive-cli-token-42'
+    const { code, stdout, stderr } = await cli([
+      'url', 'acme', '--token', token, '--option', 'account=acme-inc', '--option', 'limit=5',
+      '--post-option', 'add_shared_labels=["bugs","web"]', '--post-option', 'organization=org-1',
+      '--secret', 'old', '--secret', 'new', '--data-dir', dir, '--public-url', 'https://hooks.example.com/',
+    ])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    const url = new URL(stdout.trim())
+    expect(url.origin + url.pathname).toBe('https://hooks.example.com/acme')
+    expect(stdout).not.toContain(token)
+    // The key was generated into DATA_DIR, readable by the owner only.
+    expect(statSync(join(dir, 'secret.key')).mode & 0o777).toBe(0o600)
+    const key = Buffer.from(readFileSync(join(dir, 'secret.key'), 'utf8').trim(), 'base64')
+    expect(openSealedToken('acme', url.searchParams.get('t')!, key)).toEqual({
+      format: 'sealed',
+      token,
+      options: { account: 'acme-inc', limit: 5 },
+      postOptions: { add_shared_labels: ['bugs', 'web'], organization: 'org-1' },
+      secrets: ['old', 'new'],
+    })
+
+    // The same URL, posted to a server with the same key, is accepted (secrets need a verifying provider: mint without).
+    const plain = await cli(['url', 'acme', '--token', token, '--option', 'account=acme-inc', '--data-dir', dir])
+    expect(plain.code).toBe(0)
+    const plainUrl = new URL(plain.stdout.trim())
+    expect(plainUrl.origin).toBe('http://127.0.0.1:8080')
+    const queue = new MemoryQueue()
+    const app = buildApp({
+      providers: await loadProviders({ projectPackageJson: host, conditions: SOURCE }),
+      queue,
+      config: loadConfig({ env: { DATA_DIR: dir } }),
+    })
+    const res = await app.inject({ method: 'POST', url: plainUrl.pathname + plainUrl.search, payload: { name: 'x' } })
+    expect(res.statusCode).toBe(202)
+    expect(queue.enqueued[0]).toMatchObject({ token, provider: 'acme' })
+  })
+
+  it.each([
+    [['--option', 'account=a', '--option', 'nope=1'], '"nope" is not an option of this provider; known options: account, limit'],
+    [['--option', 'account=a', '--option', 'limit=many'], '"limit" must be a number'],
+    [[], '"account" is required'],
+    [['--option', 'account'], '--option expects key=value'],
+  ])('exits 2 with a message for invalid options %j', async (extra, message) => {
+    const { code, stderr, stdout } = await cli(['url', 'acme', '--token', 't', '--data-dir', dataDir(), ...extra])
+    expect(code).toBe(2)
+    expect(stderr).toContain(message)
+    expect(stdout).toBe('')
+  })
+
+  it('exits 2 for an unknown provider, a missing token or an unknown flag', async () => {
+    const dir = dataDir()
+    expect((await cli(['url', 'nope', '--token', 't', '--data-dir', dir])).stderr).toContain('installed providers: acme')
+    const noToken = await cli(['url', 'acme', '--data-dir', dir])
+    expect(noToken.code).toBe(2)
+    expect(noToken.stderr).toContain('url needs --token')
+    const unknown = await cli(['url', 'acme', '--tokn', 'x'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain("Unknown option '--tokn'")
+  })
+})
+
+describe('configuration', () => {
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT must be a number'],
+    [{ SECRET_KEY: 'short' }, 'SECRET_KEY must be 32 bytes'],
+    [{ BODY_LIMIT: 'lots' }, 'BODY_LIMIT must be a size'],
+    [{ LEGACY_TOKENS: 'maybe' }, 'LEGACY_TOKENS must be true or false'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+    [{ MISSIVE_API_BASE_URL: 'ftp://x' }, 'MISSIVE_API_BASE_URL must be an http(s) URL'],
+    [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL must be an absolute'],
+    [{ PROVIDERS: 'gamma' }, 'PROVIDERS lists gamma'],
+  ])('exits 2 with a clear message for %j', async (env, message) => {
+    const { code, stderr } = await cli(['providers'], { DATA_DIR: dataDir(), SECRET_KEY: Buffer.alloc(32).toString('hex'), ...env })
+    expect(code).toBe(2)
+    expect(stderr).toContain(message)
+  })
+
+  it('flags win over environment variables; sizes and keys parse', () => {
+    const key = Buffer.alloc(32, 3)
+    const config = loadConfig({
+      env: { PORT: '1', BODY_LIMIT: '1kb', SECRET_KEY: key.toString('base64'), LEGACY_TOKENS: 'false', PROVIDERS: 'a, b' },
+      flags: { port: '9090' },
+      cwd: '/srv',
+    })
+    expect(config).toMatchObject({ port: 9090, bodyLimit: 1024, legacyTokens: false, providers: ['a', 'b'], dataDir: '/srv/data', host: '127.0.0.1' })
+    expect(config.secretKey.equals(key)).toBe(true)
+    expect(config.projectPackageJson).toBe('/srv/package.json')
+    expect(loadConfig({ env: { SECRET_KEY: key.toString('hex') } }).secretKey.equals(key)).toBe(true)
+    expect(parseBytes('BODY_LIMIT', '25mb')).toBe(25 * 1024 * 1024)
+    expect(parseBytes('BODY_LIMIT', '1048576')).toBe(1048576)
+    expect(() => parseBytes('BODY_LIMIT', '0')).toThrow(ConfigError)
+  })
+
+  it('keeps the generated key across runs', () => {
+    const dir = dataDir()
+    const first = loadConfig({ env: { DATA_DIR: dir } })
+    const second = loadConfig({ env: { DATA_DIR: dir } })
+    expect(first.secretKeySource).toBe('generated')
+    expect(second.secretKeySource).toBe('file')
+    expect(second.secretKey.equals(first.secretKey)).toBe(true)
+  })
+})
+
+describe('other commands', () => {
+  it('--help for the CLI and each command', async () => {
+    const main = await cli(['--help'])
+    expect(main.code).toBe(0)
+    for (const command of ['start', 'url', 'dead-letters', 'replay', 'providers']) {
+      expect(main.stdout).toContain(command)
+      const help = await cli([command, '--help'])
+      expect(help.code, command).toBe(0)
+      expect(help.stdout).toContain(`missive-integrations ${command}`)
+    }
+    expect((await cli(['url', '--help'])).stdout).toContain('--post-option')
+    expect((await cli(['start', '--help'])).stdout).toContain('LEGACY_TOKENS')
+    const unknown = await cli(['serve'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('unknown command "serve"')
+  })
+
+  it('providers lists the loaded providers', async () => {
+    const { code, stdout } = await cli(['providers', '--data-dir', dataDir()])
+    expect(code).toBe(0)
+    expect(stdout).toMatch(/acme\s+Acme\s+account\*, limit/)
+    const json = await cli(['providers', '--json', '--data-dir', dataDir()])
+    expect(JSON.parse(json.stdout).acme).toMatchObject({ id: 'acme', name: 'Acme' })
+  })
+
+  it('dead-letters and replay talk to the queue in DATA_DIR', async () => {
+    const dir = dataDir()
+    const list = await cli(['dead-letters', '--json', '--data-dir', dir])
+    expect(list.stderr).toBe('')
+    expect(JSON.parse(list.stdout)).toEqual([])
+    expect((await cli(['dead-letters', '--data-dir', dir])).stdout).toBe('no dead letters\n')
+    expect((await cli(['replay', '--all', '--data-dir', dir])).stdout).toBe('re-queued 0 posts\n')
+    const neither = await cli(['replay', '--data-dir', dir])
+    expect(neither.code).toBe(2)
+    expect(neither.stderr).toContain('replay needs dead-letter ids or --all')
+  })
+})
