@@ -20,6 +20,7 @@ import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import { createLogger, pathOf } from './logger.js'
 import { createMetrics, type Metrics, type WebhookOutcomeLabel } from './metrics.js'
+import { registerPlayground, type PlaygroundProvider } from './playground/route.js'
 import { providersOf, type Providers } from './providers.js'
 import type { PostQueue } from './queue/types.js'
 import { EndpointCache } from './tokens.js'
@@ -34,6 +35,8 @@ export interface BuildAppOptions {
   config: AppConfig
   logger?: Logger
   metrics?: Metrics
+  /** Serve the playground at /playground for these providers (with their fixtures folders). */
+  playground?: readonly PlaygroundProvider[]
 }
 
 /** The 404 for a provider that is not installed. */
@@ -103,6 +106,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
 
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(homePage(providers)))
   // The hosted service answers `Pong` here; some senders check the base URL with a POST.
+  if (options.playground) registerPlayground(app, options.playground)
   app.post('/', async (_request, reply) => reply.type('text/plain; charset=utf-8').send('Pong'))
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async (_request, reply) => {

@@ -1,7 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { IntegrationError, type Integration, type PostOptions } from '@missive-integrations/core'
 import { ConfigError, SETTINGS, baseUrlOf, loadConfig, type Config, type SettingFlag } from './config.js'
 import { mintWebhookUrl, parseKeyValues } from './mint-url.js'
+import { formatPreview, parseHeaderFlag, previewWebhook, siblingHeaders } from './preview.js'
 import { ProviderLoadError, loadProviders } from './providers.js'
 import type { PostQueue } from './queue/types.js'
 import type { RunningServer } from './start.js'
@@ -160,6 +163,55 @@ const COMMANDS: Record<string, Command> = {
       return 0
     },
   },
+  preview: {
+    summary: 'print the exact Missive post(s) a payload produces, or why it is skipped',
+    usage:
+      'missive-integrations preview <provider> <payload.json> [--event NAME] [--header key:value]… [--option key=value]… [--post-option key=value]…',
+    options: {
+      event: { type: 'string' },
+      header: { type: 'string', multiple: true },
+      option: { type: 'string', multiple: true },
+      'post-option': { type: 'string', multiple: true },
+    },
+    settings: ['project-dir', 'providers'],
+    async run(args, io) {
+      const [id, file, ...extra] = args.positionals
+      if (id === undefined || file === undefined) throw new UsageError('preview needs a provider id and a payload file, e.g. `missive-integrations preview github push.json`')
+      if (extra.length > 0) throw new UsageError(`preview takes one provider and one file, got ${args.positionals.join(' ')}`)
+      const path = resolve(io.cwd, file)
+      if (!existsSync(path)) throw new UsageError(`no payload file ${JSON.stringify(file)}`)
+      let headers: Record<string, string>
+      let options: Record<string, unknown>
+      let postOptions: Record<string, unknown>
+      try {
+        headers = siblingHeaders(path)
+        for (const flag of strings(args.values.header)) {
+          const [key, value] = parseHeaderFlag(flag)
+          headers[key] = value
+        }
+        options = parseKeyValues(strings(args.values.option), '--option', false)
+        postOptions = parseKeyValues(strings(args.values['post-option']), '--post-option', true)
+      } catch (error) {
+        throw new UsageError((error as Error).message)
+      }
+      const integration = findProvider(await providersOf(configOf(args, io), io), id)
+      const event = typeof args.values.event === 'string' ? args.values.event : undefined
+      const result = await previewWebhook(integration, {
+        body: readFileSync(path, 'utf8'),
+        headers,
+        options,
+        postOptions: postOptions as PostOptions,
+        ...(event ? { event } : {}),
+      })
+      const text = `${formatPreview(result)}\n`
+      if (result.kind === 'error') {
+        io.stderr(text)
+        return 1
+      }
+      io.stdout(text)
+      return 0
+    },
+  },
 }
 
 /** Run the CLI; resolves to the process exit code (0 ok, 1 failure, 2 usage or configuration). */
@@ -190,7 +242,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout(commandHelp(name, command))
     return 0
   }
-  if (command !== COMMANDS.replay && command !== COMMANDS.url && args.positionals.length > 0) {
+  if (command !== COMMANDS.replay && command !== COMMANDS.url && command !== COMMANDS.preview && args.positionals.length > 0) {
     io.stderr(`${name} takes no arguments, got ${args.positionals.join(' ')}\n\n${commandHelp(name, command)}`)
     return 2
   }

@@ -20,7 +20,7 @@ export interface Config {
   logLevel: LogLevel
   /** Narrows the installed providers to these ids; undefined loads every installed one. */
   providers: string[] | undefined
-  /** Reserved for the playground page (another issue builds it). */
+  /** Serve the playground page at /playground (default: on unless NODE_ENV is production). */
   playground: boolean
   /** The package.json whose dependencies are searched for providers. */
   projectPackageJson: string
@@ -57,7 +57,7 @@ export const SETTINGS = [
   { env: 'LEGACY_TOKENS', flag: 'legacy-tokens', default: 'true', help: "accept the hosted service's base64 JSON tokens (true/false)" },
   { env: 'LOG_LEVEL', flag: 'log-level', default: 'info', help: LOG_LEVELS.join(', ') },
   { env: 'PROVIDERS', flag: 'providers', default: undefined, help: 'comma-separated provider ids to load (default: every installed provider)' },
-  { env: 'PLAYGROUND', flag: 'playground', default: 'false', help: 'reserved: serve the developer playground page (true/false)' },
+  { env: 'PLAYGROUND', flag: 'playground', default: undefined, help: 'serve the playground at /playground (true/false; default: on unless NODE_ENV=production)' },
   {
     env: 'PROJECT_DIR',
     flag: 'project-dir',
@@ -110,7 +110,7 @@ export function loadConfig(input: LoadConfigInput = {}): Config {
     legacyTokens: parseBoolean('LEGACY_TOKENS', value('legacy-tokens')!),
     logLevel: parseLogLevel(value('log-level')!),
     providers: providers === undefined ? undefined : parseList(providers),
-    playground: parseBoolean('PLAYGROUND', value('playground')!),
+    playground: value('playground') === undefined ? env.NODE_ENV !== 'production' : parseBoolean('PLAYGROUND', value('playground')!),
     projectPackageJson: projectDir.endsWith('package.json') ? projectDir : join(projectDir, 'package.json'),
   }
 }

@@ -72,13 +72,6 @@ export function parseHeaderFlag(flag: string): [string, string] {
   return [flag.slice(0, at).trim(), flag.slice(at + 1).trim()]
 }
 
-/** `key=value` → [key, value]. */
-export function parseOptionFlag(flag: string, name = '--option'): [string, string] {
-  const at = flag.indexOf('=')
-  if (at <= 0) throw new Error(`${name} takes key=value, got ${JSON.stringify(flag)}`)
-  return [flag.slice(0, at).trim(), flag.slice(at + 1)]
-}
-
 /** The text `missive-integrations preview` prints for a result. */
 export function formatPreview(result: PreviewResult): string {
   const event = result.event ? ` ${result.event}` : ''

@@ -1,12 +1,14 @@
 import { MissiveClient, type Integration } from '@missive-integrations/core'
 import type { FastifyInstance } from 'fastify'
+import { dirname, join } from 'node:path'
 import type { Logger } from 'pino'
 import { buildApp } from './app.js'
 import type { Config } from './config.js'
 import { DeliveryWorker } from './delivery/worker.js'
 import { createLogger } from './logger.js'
 import { createMetrics } from './metrics.js'
-import { loadProviders } from './providers.js'
+import { findProviderPackages, loadProviders, type ProviderManifest } from './providers.js'
+import type { PlaygroundProvider } from './playground/route.js'
 import { openSqliteQueue } from './queue/sqlite-queue.js'
 import type { PostQueue } from './queue/types.js'
 
@@ -54,7 +56,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const queue = await openSqliteQueue({ dataDir: config.dataDir })
   const metrics = createMetrics()
-  const app = buildApp({ providers, queue, config, logger, metrics })
+  const playground = config.playground ? playgroundProviders(providers, findProviderPackages(config.projectPackageJson)) : undefined
+  const app = buildApp({ providers, queue, config, logger, metrics, ...(playground ? { playground } : {}) })
   const worker = new DeliveryWorker({
     queue,
     client: new MissiveClient({ baseUrl: config.missiveApiBaseUrl }),
@@ -80,6 +83,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (config.host === '127.0.0.1' || config.host === 'localhost') {
     print('only this machine can connect; set HOST=0.0.0.0 behind a proxy on another host or in a container')
   }
+  if (playground) print(`playground: ${address}/playground (PLAYGROUND=false or NODE_ENV=production turns it off)`)
 
   let closing: Promise<void> | undefined
   const close = () =>
@@ -90,4 +94,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info('stopped')
     })())
   return { app, providers, queue, address, close }
+}
+
+/** Each loaded provider with the fixtures folder its package ships (the playground lists them). */
+function playgroundProviders(providers: ReadonlyMap<string, Integration>, manifests: readonly ProviderManifest[]): PlaygroundProvider[] {
+  return [...providers.values()].map((integration) => {
+    const manifest = manifests.find((m) => m.provider === integration.id)
+    return { integration, fixturesDir: manifest ? join(dirname(manifest.packageJson), 'fixtures') : undefined }
+  })
 }

@@ -181,3 +181,41 @@ describe('other commands', () => {
     expect(neither.stderr).toContain('replay needs dead-letter ids or --all')
   })
 })
+
+describe('missive-integrations preview', () => {
+  // The repository root is a real host project: every provider in the workspace is installed there.
+  const root = new URL('../../../', import.meta.url).pathname
+  const fixture = (provider: string, name: string) => new URL(`../../provider-${provider}/fixtures/${name}.json`, import.meta.url).pathname
+  const preview = (args: string[]) => cli(['preview', ...args], { PROJECT_DIR: root })
+
+  it('prints the exact post a real payload produces', async () => {
+    const { code, stdout, stderr } = await preview(['rollbar', fixture('rollbar', 'new_item__error'), '--option', 'account=acme', '--option', 'project=web', '--post-option', 'organization=org-1'])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect(stdout.startsWith('# POST /v1/posts\n')).toBe(true)
+    const { posts } = JSON.parse(stdout.slice(stdout.indexOf('\n') + 1)) as { posts: Record<string, unknown> }
+    expect(posts.organization).toBe('org-1')
+    expect(posts.username).toBe('Rollbar')
+    expect(posts.references).toEqual(['<rollbar/496445267@missive-integrations>'])
+    expect(JSON.stringify(posts.attachments)).toContain('https://rollbar.com/acme/web/items/'); expect(JSON.stringify(posts.attachments)).not.toContain('undefined')
+  })
+
+  it('reads headers from a sibling .headers.json or --header, and says why an event is skipped', async () => {
+    const ping = await preview(['github', fixture('github', 'ping__basic')])
+    expect(ping).toMatchObject({ code: 0, stderr: '' })
+    expect(ping.stdout).toMatch(/^skipped: github ping: /)
+    const asEvent = await preview(['github', fixture('github', 'public__basic'), '--header', 'X-GitHub-Event: public'])
+    expect(asEvent.code).toBe(0)
+    expect(asEvent.stdout).toContain('"conversation_subject"')
+  })
+
+  it('exits 1 with the validation error, 2 on usage mistakes', async () => {
+    const missing = await preview(['rollbar', fixture('rollbar', 'new_item__error')])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toBe('error (400 invalid_options): invalid options for provider rollbar: "account" is required (a string: the account slug in your Rollbar URLs (https://rollbar.com/ACCOUNT/PROJECT/…))\n')
+    expect((await preview(['rollbar'])).code).toBe(2)
+    expect((await preview(['rollbar', 'nope.json'])).stderr).toContain('no payload file "nope.json"')
+    expect((await preview(['github', fixture('github', 'ping__basic'), '--header', 'nocolon'])).code).toBe(2)
+    expect((await preview(['nope', fixture('github', 'ping__basic')])).stderr).toContain('no provider "nope" is installed')
+  })
+})

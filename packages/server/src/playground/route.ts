@@ -79,7 +79,14 @@ export function registerPlayground(app: FastifyInstance, providers: readonly Pla
   })
 
   app.post<{ Body: unknown }>('/playground/api/preview', { bodyLimit: MAX_PREVIEW_BODY }, async (request, reply) => {
-    const input = request.body
+    let input: unknown = request.body
+    if (Buffer.isBuffer(input) || typeof input === 'string') {
+      try {
+        input = JSON.parse(input.toString())
+      } catch {
+        return reply.code(400).send({ error: 'invalid_body', message: 'send {"provider", "body", "headers", "options"} as JSON' })
+      }
+    }
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
       return reply.code(400).send({ error: 'invalid_body', message: 'send {"provider", "body", "headers", "options"} as JSON' })
     }
