@@ -116,7 +116,7 @@ describe('new-provider creates a provider package', () => {
     symlinkSync(join(REPO_ROOT, 'packages', 'core'), join(dir, 'node_modules', '@missive-integrations', 'core'), 'dir')
     const packed = pack(dir, root)
     expect(packedProblems(packed)).toEqual([])
-    expect(packed.files).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/index.d.ts', 'dist/index.js', 'dist/index.js.map', 'package.json'])
+    expect(packed.files).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/index.d.ts', 'dist/index.js', 'dist/index.js.map', 'fixtures/README.md', 'fixtures/item.created__basic.headers.json', 'fixtures/item.created__basic.json', 'fixtures/ping__basic.json', 'package.json'])
   }, 60_000)
 })
 
