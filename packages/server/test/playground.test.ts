@@ -2,11 +2,14 @@
 /// <reference lib="dom.iterable" />
 import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { randomBytes } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../src/app.ts'
 import { registerPlayground } from '../src/playground/route.ts'
 import { Deployer } from './helpers/deployer.ts'
+import { MemoryQueue } from './helpers/memory-queue.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 // CI installs Chromium and sets REQUIRE_BROWSER=1 so that a missing browser fails instead of skipping.
@@ -21,8 +24,14 @@ describe.skipIf(browserMissing)('playground in a real browser', () => {
   let base: string
 
   beforeAll(async () => {
-    app = Fastify()
-    registerPlayground(app, [{ integration: new Deployer(), fixturesDir: fileURLToPath(new URL('./fixtures/playground/', import.meta.url)) }])
+    // The real app, as `missive-integrations start` builds it, listening on a real socket.
+    const deployer = new Deployer()
+    app = buildApp({
+      providers: [deployer],
+      queue: new MemoryQueue(),
+      config: { bodyLimit: 1024 * 1024, secretKey: randomBytes(32), legacyTokens: true },
+      playground: [{ integration: deployer, fixturesDir: fileURLToPath(new URL('./fixtures/playground/', import.meta.url)) }],
+    })
     base = await app.listen({ port: 0, host: '127.0.0.1' })
     browser = await chromium.launch({
       executablePath: CHROMIUM,
