@@ -4,12 +4,10 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startMissiveStandIn } from './helpers/missive-stand-in.ts'
+import { freePort, startMissiveStandIn } from './helpers/missive-stand-in.ts'
 import type { MissiveStandIn } from './helpers/missive-stand-in.ts'
 
 const SERVER_DIR = resolve(import.meta.dirname, '..')
@@ -137,12 +135,4 @@ async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: n
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
 }

@@ -1,6 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
@@ -12,7 +10,7 @@ import type { DeliveryWorkerOptions } from '../src/delivery/worker.ts'
 import { openSqliteQueue } from '../src/queue/sqlite-queue.ts'
 import type { SqliteQueue } from '../src/queue/sqlite-queue.ts'
 import type { DeliveryObserver } from '../src/queue/types.ts'
-import { startMissiveStandIn } from './helpers/missive-stand-in.ts'
+import { freePort, startMissiveStandIn } from './helpers/missive-stand-in.ts'
 import type { MissiveStandIn } from './helpers/missive-stand-in.ts'
 
 const TOKEN = 'missive-token-0123456789abcdef'
@@ -284,11 +282,3 @@ describe('DeliveryWorker', () => {
     expect(texts(standIn.accepted)).toEqual(Array.from({ length: 10 }, (_, i) => `ordered ${i}`))
   })
 })
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}

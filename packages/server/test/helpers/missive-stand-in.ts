@@ -180,3 +180,12 @@ export async function startMissiveStandIn(): Promise<MissiveStandIn> {
   }
   return standIn
 }
+
+/** A TCP port free on 127.0.0.1 right now (for a child server, or a connection that must be refused). */
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}

@@ -1,0 +1,11 @@
+// Shared by every provider's tsup.config.ts: one ESM entry with its types.
+import { defineConfig } from 'tsup'
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+})
