@@ -26,7 +26,7 @@ export function runGenerator(args: string[], cwd = REPO_ROOT): Run {
  */
 export function makeRoot(): string {
   const root = mkdtempSync(join(tmpdir(), 'new-provider-'))
-  for (const file of ['package.json', 'pnpm-workspace.yaml', 'LICENSE', 'tsconfig.base.json', 'vitest.shared.ts', 'eslint.config.js']) {
+  for (const file of ['package.json', 'pnpm-workspace.yaml', 'LICENSE', 'tsconfig.base.json', 'vitest.shared.ts', 'tsup.provider.ts', 'eslint.config.js']) {
     cpSync(join(REPO_ROOT, file), join(root, file))
   }
   cpSync(join(REPO_ROOT, '.changeset', 'config.json'), join(root, '.changeset', 'config.json'))
