@@ -132,10 +132,16 @@ export function isIntegration(value: unknown): value is Integration {
   if (value instanceof Integration) return true
   if (value === null || typeof value !== 'object') return false
   const candidate = value as Partial<Record<keyof Integration, unknown>>
+  const schema = candidate.schema as { options?: unknown } | undefined
   return (
     typeof candidate.process === 'function' &&
     typeof candidate.id === 'string' &&
     typeof candidate.name === 'string' &&
-    typeof candidate.event === 'function'
+    typeof candidate.event === 'function' &&
+    typeof candidate.deliveryId === 'function' &&
+    typeof candidate.toJSON === 'function' &&
+    typeof schema === 'object' &&
+    schema !== null &&
+    Array.isArray(schema.options)
   )
 }

@@ -53,6 +53,11 @@ describe('Integration', () => {
     expect(provider.verify).toBeUndefined()
     expect(isIntegration(provider)).toBe(true)
     expect(isIntegration({ process() {} })).toBe(false)
+    // A look-alike from another copy of core passes; a plain object missing the contract does not.
+    const lookAlike = { id: 'x', name: 'X', schema: { options: [] }, process() {}, event() {}, deliveryId() {}, toJSON() {} }
+    expect(isIntegration(lookAlike)).toBe(true)
+    expect(isIntegration({ ...lookAlike, schema: undefined })).toBe(false)
+    expect(isIntegration({ ...lookAlike, toJSON: undefined })).toBe(false)
     expect(isIntegration(null)).toBe(false)
   })
 
