@@ -19,6 +19,7 @@ export type { MissivePost, PostOptions } from './post.js'
 export { MissiveClient, DEFAULT_MISSIVE_API_BASE_URL, parseRetryAfter } from './missive-client.js'
 export type { MissiveClientOptions, MissivePostResponse } from './missive-client.js'
 export { processWebhook, runIntegration, verifySignature } from './process-webhook.js'
+export { hmacMatches } from './hmac.js'
 export type { Endpoint, ProcessWebhookSettings, WebhookOutcome } from './process-webhook.js'
 export {
   IntegrationError,

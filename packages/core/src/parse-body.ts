@@ -37,15 +37,16 @@ export function parseBody(request: WebhookRequest, options: ParseBodyOptions = {
 
 /** Parse text as a JSON object, with depth checked before parsing so nesting bombs cost nothing. */
 export function parseJsonObject(text: string, what = 'body', maxDepth = 256): Payload {
-  if (text.trim() === '') throw new InvalidBodyError(`${what} is empty; expected a JSON object`)
-  const depth = jsonDepth(text)
-  if (depth > maxDepth) {
+  // Nesting deeper than maxDepth needs more than maxDepth opening brackets: a count with the
+  // native indexOf rules out nearly every real payload before the character-by-character scan.
+  if (hasMoreBrackets(text, maxDepth) && jsonDepth(text) > maxDepth) {
     throw new InvalidBodyError(`${what} nests deeper than ${maxDepth} levels`)
   }
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (error) {
+    if (text.trim() === '') throw new InvalidBodyError(`${what} is empty; expected a JSON object`)
     throw new InvalidBodyError(`${what} is not valid JSON: ${(error as Error).message}`)
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -53,6 +54,17 @@ export function parseJsonObject(text: string, what = 'body', maxDepth = 256): Pa
     throw new InvalidBodyError(`${what} must be a JSON object, got ${kind}`)
   }
   return value as Payload
+}
+
+/** True when the text holds more than `limit` opening brackets, inside strings or not. */
+function hasMoreBrackets(text: string, limit: number): boolean {
+  let count = 0
+  for (const bracket of ['{', '[']) {
+    for (let at = text.indexOf(bracket); at !== -1; at = text.indexOf(bracket, at + 1)) {
+      if (++count > limit) return true
+    }
+  }
+  return false
 }
 
 /** Deepest bracket nesting of a JSON text, ignoring brackets inside strings. Linear, no recursion. */

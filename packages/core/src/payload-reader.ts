@@ -19,11 +19,16 @@ export class PayloadReader {
   /** The raw value at a dot path, or undefined. */
   get(path: string): unknown {
     let current: unknown = this.value
-    for (const key of path.split('.')) {
+    // Walks the dots without splitting: providers read dozens of paths per webhook.
+    let start = 0
+    for (;;) {
+      const dot = path.indexOf('.', start)
+      const key = dot === -1 ? (start === 0 ? path : path.slice(start)) : path.slice(start, dot)
       if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return undefined
       current = (current as Record<string, unknown>)[key]
+      if (dot === -1) return current
+      start = dot + 1
     }
-    return current
   }
 
   has(path: string): boolean {

@@ -16,6 +16,9 @@ export interface WebhookRequestInit {
   body?: Uint8Array | string
 }
 
+/** A path URL parsing would leave as it is: no dot segments, no characters it would escape. */
+const PLAIN_PATH = /^\/(?:[\w\-~%]+\/)*[\w\-~%]*$/
+
 /**
  * The request as a provider sees it: framework-free, read-only. Header names are
  * case-insensitive; the raw body is kept byte for byte for signature checks.
@@ -29,15 +32,14 @@ export class WebhookRequest {
 
   constructor(init: WebhookRequestInit = {}) {
     this.method = (init.method ?? 'POST').toUpperCase()
-    const url = new URL(init.url ?? '/', 'http://localhost')
-    this.path = url.pathname
-    for (const [key, value] of url.searchParams) this.#addQuery(key, value)
+    const url = init.url ?? '/'
+    const q = url.indexOf('?')
+    const path = q === -1 ? url : url.slice(0, q)
+    // A plain path (what servers pass) is taken as is; anything else is normalised by URL.
+    this.path = PLAIN_PATH.test(path) ? path : new URL(path, 'http://localhost').pathname
+    if (q !== -1) for (const [key, value] of new URLSearchParams(url.slice(q + 1))) this.#addQuery(key, value)
     for (const [key, value] of entriesOf(init.query)) this.#addQuery(key, value)
-    for (const [name, value] of headerEntries(init.headers)) {
-      const key = name.toLowerCase()
-      const previous = this.#headers.get(key)
-      this.#headers.set(key, previous === undefined ? value : `${previous}, ${value}`)
-    }
+    for (const [name, value] of headerEntries(init.headers)) this.#addHeader(name, value)
     const body = init.body ?? ''
     this.rawBody = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
   }
@@ -72,6 +74,12 @@ export class WebhookRequest {
   /** The raw body decoded as UTF-8. */
   get bodyText(): string {
     return this.rawBody.toString('utf8')
+  }
+
+  #addHeader(name: string, value: string): void {
+    const key = name.toLowerCase()
+    const previous = this.#headers.get(key)
+    this.#headers.set(key, previous === undefined ? value : `${previous}, ${value}`)
   }
 
   #addQuery(key: string, value: string): void {

@@ -83,21 +83,25 @@ export function rich(strings: TemplateStringsArray, ...values: Inline[]): RichTe
 }
 
 const SAFE_SCHEMES = new Set(['http:', 'https:', 'mailto:', 'missive:'])
+const UNSAFE_IN_LINK = /[|<>\s"]/
+const UNSAFE_IN_LINK_ALL = /[|<>\s"]/g
 
 /**
  * A URL fit to stand inside `<…|…>`: only http(s), mailto and missive links, with the characters
  * that would end the link (`|`, `>`, `<`, spaces) percent-encoded. Anything else yields undefined.
  */
 export function safeUrl(url: string | null | undefined): string | undefined {
-  if (typeof url !== 'string' || url.trim() === '') return undefined
+  if (typeof url !== 'string') return undefined
+  const trimmed = url.trim()
+  if (trimmed === '') return undefined
   let parsed: URL
   try {
-    parsed = new URL(url.trim())
+    parsed = new URL(trimmed)
   } catch {
     return undefined
   }
   if (!SAFE_SCHEMES.has(parsed.protocol)) return undefined
-  return url.trim().replace(/[|<>\s"]/g, (c) => encodeURIComponent(c))
+  return UNSAFE_IN_LINK.test(trimmed) ? trimmed.replace(UNSAFE_IN_LINK_ALL, (c) => encodeURIComponent(c)) : trimmed
 }
 
 /**

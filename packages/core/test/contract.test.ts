@@ -118,6 +118,16 @@ describe('readPayload', () => {
     expect(read).toThrow(InvalidPayloadError)
     expect(read).toThrow(message)
   })
+  it('reads dot paths at any depth, and empty keys as keys', () => {
+    const r = readPayload({ a: { b: { c: 1 } }, 'x.y': 2, '': { '': 3 } }, 'x', undefined)
+    expect(r.get('a')).toEqual({ b: { c: 1 } })
+    expect(r.get('a.b.c')).toBe(1)
+    expect(r.get('a.b.c.d')).toBeUndefined()
+    expect(r.get('a.missing.c')).toBeUndefined()
+    expect(r.get('x.y')).toBeUndefined()
+    expect(r.get('.')).toBe(3)
+  })
+
   it('does not follow inherited properties', () => {
     expect(readPayload({}, 'x', undefined).get('constructor')).toBeUndefined()
     expect(readPayload({}, 'x', undefined).get('__proto__.toString')).toBeUndefined()

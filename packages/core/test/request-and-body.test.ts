@@ -20,6 +20,15 @@ describe('WebhookRequest', () => {
     expect(r.rawBody.equals(Buffer.from('{"a":"é"}'))).toBe(true)
   })
 
+  it('normalises a path as URL parsing does, and merges the query from the URL and the options', () => {
+    const paths = ['/github', '/github/', '/a/b%2Fc', '/', '/a/../b', '/a/./b', '/a b', '/ä', 'github', '']
+    for (const path of paths) expect(new WebhookRequest({ url: path }).path).toBe(new URL(path, 'http://localhost').pathname)
+    const r = new WebhookRequest({ url: '/a/../github?x=1', query: { x: '2', y: ['3', '4'] } })
+    expect(r.path).toBe('/github')
+    expect(r.query).toEqual({ x: '1', y: '3' })
+    expect(new WebhookRequest().path).toBe('/')
+  })
+
   it('accepts fetch Headers and header pairs', () => {
     expect(new WebhookRequest({ headers: new Headers({ 'X-A': '1' }) }).header('x-a')).toBe('1')
     expect(new WebhookRequest({ headers: [['X-B', '2']] }).header('x-b')).toBe('2')
@@ -64,6 +73,16 @@ describe('parseBody', () => {
   it('rejects other content types with 415', () => {
     expect(() => parseBody(req('<xml/>', 'application/xml'))).toThrow(UnsupportedMediaTypeError)
     expect(() => parseBody(req('x', 'multipart/form-data; boundary=x'))).toThrow('unsupported content type "multipart/form-data; boundary=x"; send application/json or application/x-www-form-urlencoded')
+  })
+
+  it('accepts nesting up to the limit, and many brackets that are not nesting', () => {
+    const nested = (depth: number) => `${'{"a":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}`
+    expect(() => parseBody(req(nested(256)))).not.toThrow()
+    expect(() => parseBody(req(nested(257)))).toThrow('body nests deeper than 256 levels')
+    // 300 brackets inside strings and 300 flat arrays: many brackets, depth 3.
+    const flat = JSON.stringify({ text: '['.repeat(300), list: Array.from({ length: 300 }, () => [1]) })
+    expect(parseBody(req(flat))).toEqual(JSON.parse(flat))
+    expect(() => parseBody(req(`{"a":[[1]]}`), { maxDepth: 2 })).toThrow('body nests deeper than 2 levels')
   })
 
   it('measures depth without being fooled by brackets in strings', () => {

@@ -1,5 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
-import { SignatureError, type WebhookRequest } from '@missive-integrations/core'
+import { createHmac } from 'node:crypto'
+import { SignatureError, hmacMatches, type WebhookRequest } from '@missive-integrations/core'
 
 /** The headers Canny signs every webhook with. @see https://developers.canny.io/api-reference#webhook_signature */
 export const SIGNATURE_HEADER = 'canny-signature'
@@ -48,13 +48,7 @@ export function verify(request: WebhookRequest, apiKeys: readonly string[], now:
     throw new SignatureError(`${TIMESTAMP_HEADER} is ${when}, more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes from now: refusing a replayed or delayed request`)
   }
 
-  const given = Buffer.from(signature!, 'utf8')
-  const matches = apiKeys.some((key) => {
-    const expected = Buffer.from(sign(nonce!, key), 'utf8')
-    // timingSafeEqual throws on different lengths; the length of a base64 HMAC is no secret.
-    return expected.length === given.length && timingSafeEqual(expected, given)
-  })
-  if (!matches) throw new SignatureError(`${SIGNATURE_HEADER} does not match the endpoint's Canny API key${apiKeys.length > 1 ? 's' : ''}`)
+  if (!hmacMatches('sha256', apiKeys, nonce!, Buffer.from(signature!, 'utf8'), 'base64')) throw new SignatureError(`${SIGNATURE_HEADER} does not match the endpoint's Canny API key${apiKeys.length > 1 ? 's' : ''}`)
 }
 
 function timestampMs(value: string): number | undefined {

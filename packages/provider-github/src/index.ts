@@ -131,8 +131,8 @@ export default class GitHub extends Integration {
     return request.header('x-github-delivery')
   }
 
-  override verify(request: WebhookRequest, secrets: readonly string[]): Promise<void> {
-    return verify(request, secrets)
+  override verify(request: WebhookRequest, secrets: readonly string[]): void {
+    verify(request, secrets)
   }
 
   process(payload: Payload, request: WebhookRequest): ProcessOutput {

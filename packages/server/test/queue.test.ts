@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { MissivePost } from '@missive-integrations/core'
+import Database from 'better-sqlite3'
 import { DEDUPE_WINDOW_MS, openSqliteQueue } from '../src/queue/sqlite-queue.ts'
+import type { FlushFile } from '../src/queue/wal-sync.ts'
 import type { SqliteQueue } from '../src/queue/sqlite-queue.ts'
 import type { EnqueueRequest, QueuedPost } from '../src/queue/types.ts'
 
@@ -206,5 +208,114 @@ describe('SqliteQueue', () => {
     await expect(queue.enqueue(delivery('later', [post('a')]))).rejects.toThrow(/closed/)
     const reopened = await open(dir)
     expect((await reopened.stats()).pending).toBe(1)
+  })
+})
+
+describe('SqliteQueue durability', () => {
+  /** fdatasync, held until the test lets it finish (or fail). */
+  function heldFlush() {
+    const pending: Array<(error: NodeJS.ErrnoException | null) => void> = []
+    const flush: FlushFile = (_fd, done) => {
+      pending.push(done)
+    }
+    return { flush, pending }
+  }
+  const tick = () => new Promise((resolve) => setImmediate(resolve))
+
+  it('acknowledges an enqueue, and hands a post to the worker, only once the log is flushed', async () => {
+    const { flush, pending } = heldFlush()
+    const queue = await openSqliteQueue({ dataDir: dataDir(), flush })
+    queues.push(queue)
+    let woke = 0
+    queue.onWork(() => woke++)
+    let answered: unknown
+    void queue.enqueue(delivery('github:1', [post('a')])).then((result) => (answered = result))
+    await tick()
+    // Committed (a kill -9 now loses nothing) but not yet flushed: no answer, no work.
+    expect(queue.commits).toBe(1)
+    expect(pending).toHaveLength(1)
+    expect(answered).toBeUndefined()
+    expect(woke).toBe(0)
+    pending[0]!(null)
+    await tick()
+    expect(answered).toMatchObject({ status: 'queued', queued: 1 })
+    expect(woke).toBe(1)
+
+    let claimed: QueuedPost[] | undefined
+    void queue.claim({ now: Date.now(), limit: 10 }).then((items) => (claimed = items))
+    await tick()
+    expect(claimed).toBeUndefined()
+    pending[1]!(null)
+    await tick()
+    expect(claimed?.map((item) => item.post.text)).toEqual(['a'])
+
+    let completed = false
+    void queue.complete(claimed![0]!.id).then(() => (completed = true))
+    await tick()
+    expect(completed).toBe(false)
+    pending[2]!(null)
+    await tick()
+    expect(completed).toBe(true)
+  })
+
+  it('shares one flush among the webhooks of a burst', async () => {
+    const queue = await open(dataDir())
+    await Promise.all(Array.from({ length: 200 }, (_, i) => queue.enqueue(delivery(`github:${i}`, [post(`r${i}`)]))))
+    expect(queue.flushes).toBeLessThanOrEqual(queue.commits)
+    expect(queue.flushes).toBeLessThanOrEqual(3)
+  })
+
+  it('stops accepting work after a failed flush: the caller is refused, /readyz turns red', async () => {
+    const { flush, pending } = heldFlush()
+    const queue = await openSqliteQueue({ dataDir: dataDir(), flush })
+    queues.push(queue)
+    const first = queue.enqueue(delivery('github:1', [post('a')]))
+    await tick()
+    pending[0]!(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))
+    await expect(first).rejects.toThrow("could not flush the queue's write-ahead log to disk")
+    expect(await queue.ready()).toBe(false)
+    await expect(queue.enqueue(delivery('github:2', [post('b')]))).rejects.toThrow("could not flush the queue's write-ahead log to disk")
+  })
+
+  it('upgrades a version 1 file, keeping its dedupe keys and posts', async () => {
+    const dir = dataDir()
+    const now = Date.now()
+    const old = new Database(join(dir, 'queue.sqlite'))
+    old.pragma('journal_mode = WAL')
+    old.exec(`
+      CREATE TABLE deliveries (dedupe_key TEXT PRIMARY KEY, received_at INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE INDEX deliveries_received_at ON deliveries (received_at);
+      CREATE TABLE posts (id INTEGER PRIMARY KEY AUTOINCREMENT, delivery_key TEXT NOT NULL, seq INTEGER NOT NULL,
+        order_key TEXT NOT NULL, after_id INTEGER, provider TEXT NOT NULL, event TEXT, token TEXT NOT NULL, body TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'in_flight', 'delivered', 'dead')), is_head INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, first_error_at INTEGER, last_error TEXT,
+        http_status INTEGER, conversation_id TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE INDEX posts_state ON posts (state, next_attempt_at);
+      CREATE INDEX posts_head ON posts (order_key) WHERE is_head = 1;
+      CREATE INDEX posts_due ON posts (token, next_attempt_at, id) WHERE is_head = 1 AND state = 'pending';
+      CREATE INDEX posts_order_key ON posts (order_key, id) WHERE state IN ('pending', 'in_flight');
+      CREATE INDEX posts_after_id ON posts (after_id) WHERE after_id IS NOT NULL;
+      CREATE INDEX posts_updated_at ON posts (state, updated_at);
+      PRAGMA user_version = 1;
+    `)
+    old.prepare('INSERT INTO deliveries VALUES (?, ?)').run('github:old', now - 1000)
+    old
+      .prepare(
+        `INSERT INTO posts (delivery_key, seq, order_key, provider, event, token, body, state, is_head, next_attempt_at, created_at, updated_at)
+         VALUES ('github:old', 0, 'reference:a', 'github', 'push', 'token-a', ?, 'pending', 1, ?, ?, ?)`,
+      )
+      .run(JSON.stringify(post('a')), now - 1000, now - 1000, now - 1000)
+    old.close()
+
+    const queue = await open(dir)
+    expect((await queue.enqueue(delivery('github:old', [post('a')]))).status).toBe('duplicate')
+    expect((await queue.enqueue(delivery('github:new', [post('a')]))).status).toBe('queued')
+    expect((await claimAll(queue)).map((item) => item.post.text)).toEqual(['a'])
+    expect(await queue.stats()).toEqual({ pending: 1, inFlight: 1, deadLetters: 0 })
+    await queue.close()
+    const check = new Database(join(dir, 'queue.sqlite'), { readonly: true })
+    expect(check.pragma('user_version', { simple: true })).toBe(2)
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE name IN ('posts_state', 'deliveries_v1')").all()).toEqual([])
+    check.close()
   })
 })

@@ -93,6 +93,12 @@ export class RateLimiter {
     lane.pausedUntil = Math.max(lane.pausedUntil, until)
   }
 
+  /** True when the token cannot start a request now (full, over a window or paused). */
+  isBlocked(token: string, now: number): boolean {
+    const lane = this.#lanes.get(token)
+    return lane !== undefined && this.#blockedUntil(lane, now) !== undefined
+  }
+
   /** Tokens that cannot start a request now (full, over a window or paused). */
   blockedTokens(now: number): string[] {
     const blocked: string[] = []

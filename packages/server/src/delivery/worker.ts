@@ -72,7 +72,16 @@ export class DeliveryWorker {
   start(): void {
     if (this.#running) return
     this.#running = true
-    this.#unsubscribe = this.#queue.onWork(() => this.#wake())
+    this.#unsubscribe = this.#queue.onWork((tokens) => {
+      // Under load most new posts belong to a token that is at its limit: the worker already
+      // sleeps until that lane opens, and waking it for each webhook would only repeat a claim
+      // that cannot take anything.
+      if (tokens && tokens.length > 0) {
+        const now = this.#now()
+        if (tokens.every((token) => this.limiter.isBlocked(token, now))) return
+      }
+      this.#wake()
+    })
     this.#loop = this.#run()
   }
 

@@ -136,8 +136,11 @@ export interface DeliveryBackend {
   deadLetter(id: string, request: DeadLetterRequest): Promise<string[]>
   /** The earliest retry time after `now` among pending posts, to sleep until; undefined if none. */
   nextAttemptAfter(now: number): Promise<number | undefined>
-  /** Called whenever new posts become claimable (enqueue, replay); returns an unsubscribe function. */
-  onWork(listener: () => void): () => void
+  /**
+   * Called whenever new posts become claimable (enqueue, replay), with their tokens when known;
+   * returns an unsubscribe function.
+   */
+  onWork(listener: (tokens?: readonly string[]) => void): () => void
 }
 
 /** A queue the server can run on: the HTTP layer's side and the worker's side. */
