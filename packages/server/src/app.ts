@@ -22,7 +22,7 @@ import { createLogger, pathOf } from './logger.js'
 import { createMetrics, type Metrics, type WebhookOutcomeLabel } from './metrics.js'
 import { registerPlayground, type PlaygroundProvider } from './playground/route.js'
 import { providersOf, type Providers } from './providers.js'
-import type { PostQueue } from './queue/types.js'
+import type { EnqueueRequest, PostQueue } from './queue/types.js'
 import { EndpointCache } from './tokens.js'
 
 /** The configuration the HTTP layer reads. */
@@ -156,28 +156,22 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   })
 
   async function handleWebhook(integration: Integration, request: FastifyRequest): Promise<Answer> {
-    let event: string | undefined
+    const seen: { event?: string | undefined } = {}
     try {
-      const webhook = toWebhookRequest(request)
-      const payload = parseBody(webhook)
-      event = safeEvent(integration, payload, webhook)
-      const endpoint = endpoints.resolve(integration.id, tokenParam(request), tokenSettings)
-      const options = resolveOptions(integration, endpoint.options)
-      await verifySignature(integration, webhook, endpoint.secrets)
-      const outcome = await runIntegration(integration, payload, webhook, options, endpoint.postOptions)
-      event = outcome.event
-      if (outcome.kind === 'skipped') return { status: 200, outcome: 'skipped', event, body: { status: 'skipped', reason: outcome.reason } }
-
-      const dedupeKey = dedupeKeyOf(integration, webhook, payload, endpoint.token)
+      const prepared = await prepare(integration, request, seen)
+      if (prepared.kind === 'skipped') {
+        return { status: 200, outcome: 'skipped', event: seen.event, body: { status: 'skipped', reason: prepared.reason } }
+      }
       let result
       try {
-        result = await queue.enqueue({ provider: integration.id, event, dedupeKey, token: endpoint.token, posts: outcome.posts })
+        result = await queue.enqueue(prepared.delivery)
       } catch (error) {
         throw new QueueUnavailableError('the delivery queue could not commit this webhook; nothing was queued, please retry', { cause: error })
       }
-      if (result.status === 'duplicate') return { status: 200, outcome: 'duplicate', event, body: { status: 'duplicate' } }
-      return { status: 202, outcome: 'queued', event, body: { status: 'queued', posts: result.queued } }
+      if (result.status === 'duplicate') return { status: 200, outcome: 'duplicate', event: seen.event, body: { status: 'duplicate' } }
+      return { status: 202, outcome: 'queued', event: seen.event, body: { status: 'queued', posts: result.queued } }
     } catch (error) {
+      const event = seen.event
       if (error instanceof UnsupportedEventError) {
         // Senders disable endpoints that keep failing: an event we do not post is not a failure.
         return { status: 200, outcome: 'skipped', event: error.event ?? event, body: { status: 'skipped', reason: error.message } }
@@ -191,6 +185,29 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       const wrapped = new ProviderError(integration.id, event, error)
       return { status: wrapped.status, outcome: 'error', event, body: wrapped.toJSON(), error: wrapped }
     }
+  }
+
+  /**
+   * Steps 2–5 of the request path: parse, open the token, check the signature, process. The
+   * payload and the request view stay in here, so they are garbage while the posts wait for the
+   * disk. `seen.event` is set as soon as it is known, for the answer to a later failure.
+   */
+  async function prepare(
+    integration: Integration,
+    request: FastifyRequest,
+    seen: { event?: string | undefined },
+  ): Promise<{ kind: 'skipped'; reason: string } | { kind: 'posts'; delivery: EnqueueRequest }> {
+    const webhook = toWebhookRequest(request)
+    const payload = parseBody(webhook)
+    seen.event = safeEvent(integration, payload, webhook)
+    const endpoint = endpoints.resolve(integration.id, tokenParam(request), tokenSettings)
+    const options = resolveOptions(integration, endpoint.options)
+    await verifySignature(integration, webhook, endpoint.secrets)
+    const outcome = await runIntegration(integration, payload, webhook, options, endpoint.postOptions)
+    seen.event = outcome.event
+    if (outcome.kind === 'skipped') return { kind: 'skipped', reason: outcome.reason }
+    const dedupeKey = dedupeKeyOf(integration, webhook, payload, endpoint.token)
+    return { kind: 'posts', delivery: { provider: integration.id, event: outcome.event, dedupeKey, token: endpoint.token, posts: outcome.posts } }
   }
 
   return app

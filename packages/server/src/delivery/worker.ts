@@ -184,10 +184,10 @@ export class DeliveryWorker {
       return
     }
     this.limiter.release(item.token)
-    // Missive has the post. It is marked delivered in this very tick (better-sqlite3 writes
-    // synchronously and fsyncs before returning), so that a restart never sends it again. The one
-    // window left: a crash between Missive's answer and this commit (well under a millisecond)
-    // re-sends exactly the post whose answer was lost, since it is still in flight on disk.
+    // Missive has the post. It is marked delivered in this very tick (better-sqlite3 writes the
+    // log synchronously; complete() resolves once it is flushed), so that a restart never sends it
+    // again. The one window left: a crash between Missive's answer and this commit (well under a
+    // millisecond) re-sends exactly the post whose answer was lost, since it is in flight on disk.
     try {
       await this.#queue.complete(item.id, { conversation })
     } catch (error) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs'
 import { join } from 'node:path'
@@ -60,9 +61,14 @@ interface DeadRow extends PostRow {
   updated_at: number
 }
 
+/** An enqueue waiting for its commit: what the rows need, and not the posts themselves. */
 interface Waiting {
-  request: EnqueueRequest
-  bodies: string[] | undefined
+  dedupeKey: string
+  provider: string
+  event: string | undefined
+  token: string
+  /** Each post serialised, and the key it is ordered on. */
+  posts: Array<{ body: string; orderKey: string }>
   resolve: (result: EnqueueResult) => void
   reject: (error: unknown) => void
 }
@@ -93,9 +99,9 @@ export class SqliteQueue implements QueueBackend {
   #closed = false
   #commits = 0
   /**
-   * Dedupe keys received in the last 24 h and when, oldest first. The table is only appended to
-   * (a random-key index would rewrite a random page per webhook); lookups happen here. About 100
-   * bytes a delivery: 100,000 webhooks a day hold some 10 MB.
+   * Dedupe keys received in the last 24 h (by {@link dedupeDigest}) and when, oldest first. The
+   * table is only appended to (a random-key index would rewrite a random page per webhook);
+   * lookups happen here. About 90 bytes a delivery: 100,000 webhooks a day hold some 9 MB.
    */
   readonly #received = new Map<string, number>()
   readonly #pruneTimer: NodeJS.Timeout
@@ -229,8 +235,9 @@ export class SqliteQueue implements QueueBackend {
     })()
     this.prune()
     for (const row of this.#statements.recentDeliveries.iterate(this.#now() - DEDUPE_WINDOW_MS)) {
-      this.#received.delete(row.dedupe_key)
-      this.#received.set(row.dedupe_key, row.received_at)
+      const digest = dedupeDigest(row.dedupe_key)
+      this.#received.delete(digest)
+      this.#received.set(digest, row.received_at)
     }
     // The log exists from the first transaction on; WalSync flushes it from here.
     this.#wal = new WalSync(`${this.path}-wal`, options.flush)
@@ -251,15 +258,17 @@ export class SqliteQueue implements QueueBackend {
     if (this.#closed) return Promise.reject(new Error('the queue is closed'))
     if (this.#wal.failure) return Promise.reject(this.#wal.failure)
     return new Promise<EnqueueResult>((resolve, reject) => {
-      let bodies: string[]
+      let posts: Waiting['posts']
       try {
-        // Serialised here so a post that cannot be stored fails its own request, not the batch.
-        bodies = request.posts.map((post) => JSON.stringify(post))
+        // Serialised here so a post that cannot be stored fails its own request, not the batch
+        // (and the post objects are not kept alive while the batch waits for the disk).
+        posts = request.posts.map((post, seq) => ({ body: JSON.stringify(post), orderKey: orderKey(post, `${request.dedupeKey}#${seq}`) }))
       } catch (error) {
         reject(error)
         return
       }
-      this.#waiting.push({ request, bodies, resolve, reject })
+      const { dedupeKey, provider, event, token } = request
+      this.#waiting.push({ dedupeKey, provider, event, token, posts, resolve, reject })
       this.#scheduleFlush()
     })
   }
@@ -297,7 +306,7 @@ export class SqliteQueue implements QueueBackend {
         const tokens = new Set<string>()
         batch.forEach((waiting, index) => {
           const result = results[index]!
-          if (result.status === 'queued') tokens.add(waiting.request.token)
+          if (result.status === 'queued') tokens.add(waiting.token)
           waiting.resolve(result)
         })
         if (tokens.size > 0) this.#events.emit('work', [...tokens])
@@ -308,17 +317,17 @@ export class SqliteQueue implements QueueBackend {
     )
   }
 
-  #insert({ request, bodies }: Waiting, received: Map<string, number>): EnqueueResult {
+  #insert(waiting: Waiting, received: Map<string, number>): EnqueueResult {
     const now = this.#now()
-    const key = request.dedupeKey
-    const seenAt = received.get(key) ?? this.#received.get(key)
+    const key = waiting.dedupeKey
+    const digest = dedupeDigest(key)
+    const seenAt = received.get(digest) ?? this.#received.get(digest)
     if (seenAt !== undefined && seenAt > now - DEDUPE_WINDOW_MS) return { status: 'duplicate', queued: 0 }
     this.#statements.recordDelivery.run(key, now)
-    received.set(key, now)
+    received.set(digest, now)
     const ids: string[] = []
     let firstId: number | null = null
-    request.posts.forEach((post, seq) => {
-      const order = orderKey(post, `${key}#${seq}`)
+    waiting.posts.forEach(({ body, orderKey: order }, seq) => {
       // A new post goes last in its order key: it is the head only of an idle key, and never as a
       // follow-up (which waits for the delivery's own post, just queued). See #promote.
       const head = firstId === null && this.#statements.hasActive.get(order) === undefined ? 1 : 0
@@ -328,10 +337,10 @@ export class SqliteQueue implements QueueBackend {
         order,
         // Follow-ups (a commit's post into another conversation) wait for the delivery's own post.
         firstId,
-        request.provider,
-        request.event ?? null,
-        request.token,
-        bodies![seq]!,
+        waiting.provider,
+        waiting.event ?? null,
+        waiting.token,
+        body,
         head,
         now,
         now,
@@ -535,6 +544,15 @@ export class SqliteQueue implements QueueBackend {
   #assertOpen(): void {
     if (this.#closed) throw new Error('the queue is closed')
   }
+}
+
+/**
+ * A dedupe key as the in-memory index holds it: 128 bits of its SHA-256 as a 16-character
+ * string. Small and fixed whatever the sender's id looks like, and a fresh string, so it does not
+ * keep the request's header block alive. A collision needs some 2^64 deliveries.
+ */
+function dedupeDigest(key: string): string {
+  return createHash('sha256').update(key).digest().toString('latin1', 0, 16)
 }
 
 function toQueuedPost(row: PostRow): QueuedPost {
