@@ -83,8 +83,6 @@ export function rich(strings: TemplateStringsArray, ...values: Inline[]): RichTe
 }
 
 const SAFE_SCHEMES = new Set(['http:', 'https:', 'mailto:', 'missive:'])
-const UNSAFE_IN_LINK = /[|<>\s"]/
-const UNSAFE_IN_LINK_ALL = /[|<>\s"]/g
 
 /**
  * A URL fit to stand inside `<…|…>`: only http(s), mailto and missive links, with the characters
@@ -101,7 +99,7 @@ export function safeUrl(url: string | null | undefined): string | undefined {
     return undefined
   }
   if (!SAFE_SCHEMES.has(parsed.protocol)) return undefined
-  return UNSAFE_IN_LINK.test(trimmed) ? trimmed.replace(UNSAFE_IN_LINK_ALL, (c) => encodeURIComponent(c)) : trimmed
+  return trimmed.replace(/[|<>\s"]/g, (c) => encodeURIComponent(c))
 }
 
 /**

@@ -48,7 +48,9 @@ export function verify(request: WebhookRequest, apiKeys: readonly string[], now:
     throw new SignatureError(`${TIMESTAMP_HEADER} is ${when}, more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes from now: refusing a replayed or delayed request`)
   }
 
-  if (!hmacMatches('sha256', apiKeys, nonce!, Buffer.from(signature!, 'utf8'), 'base64')) throw new SignatureError(`${SIGNATURE_HEADER} does not match the endpoint's Canny API key${apiKeys.length > 1 ? 's' : ''}`)
+  if (!hmacMatches('sha256', apiKeys, nonce!, Buffer.from(signature!, 'utf8'), 'base64')) {
+    throw new SignatureError(`${SIGNATURE_HEADER} does not match the endpoint's Canny API key${apiKeys.length > 1 ? 's' : ''}`)
+  }
 }
 
 function timestampMs(value: string): number | undefined {

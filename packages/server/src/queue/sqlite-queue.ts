@@ -404,17 +404,16 @@ export class SqliteQueue implements QueueBackend {
 
   async complete(id: string, delivered: { conversation?: string | undefined } = {}): Promise<void> {
     this.#assertOpen()
-    this.#db.transaction(() => {
+    await this.#durably(() => {
       this.#statements.complete.run(this.#now(), Number(id))
       if (delivered.conversation) this.#statements.setConversation.run(delivered.conversation, Number(id))
       this.#promoteAround(Number(id))
-    })()
-    await this.#wal.sync()
+    })
   }
 
   async retry(id: string, request: RetryRequest): Promise<void> {
     this.#assertOpen()
-    this.#db.transaction(() => {
+    await this.#durably(() => {
       this.#statements.retry.run({
         id: Number(id),
         nextAttemptAt: request.nextAttemptAt,
@@ -425,13 +424,12 @@ export class SqliteQueue implements QueueBackend {
       })
       // Still first in its conversation: it keeps blocking the posts behind it.
       this.#promoteAround(Number(id))
-    })()
-    await this.#wal.sync()
+    })
   }
 
   async deadLetter(id: string, request: DeadLetterRequest): Promise<string[]> {
     this.#assertOpen()
-    const followUps = this.#db.transaction(() => {
+    return this.#durably(() => {
       const now = this.#now()
       this.#statements.deadLetter.run({ id: Number(id), reason: request.reason, httpStatus: request.httpStatus ?? null, now })
       const followUps = this.#statements.pendingFollowUps.all(Number(id))
@@ -440,9 +438,7 @@ export class SqliteQueue implements QueueBackend {
       this.#promoteAround(Number(id))
       for (const { id: followUp } of followUps) this.#promoteAround(followUp)
       return followUps.map((row) => String(row.id))
-    })()
-    await this.#wal.sync()
-    return followUps
+    })
   }
 
   async nextAttemptAfter(now: number): Promise<number | undefined> {
@@ -488,7 +484,7 @@ export class SqliteQueue implements QueueBackend {
   async replay(ids: readonly string[] | 'all'): Promise<number> {
     this.#assertOpen()
     const now = this.#now()
-    const count = this.#db.transaction(() => {
+    const count = await this.#durably(() => {
       if (ids === 'all') {
         const keys = this.#statements.deadOrderKeys.all()
         const { changes } = this.#statements.replayAll.run({ now })
@@ -510,8 +506,7 @@ export class SqliteQueue implements QueueBackend {
       for (const id of wanted) changes += this.#statements.replay.run({ id, now }).changes
       for (const id of wanted) this.#promoteAround(id)
       return changes
-    })()
-    await this.#wal.sync()
+    })
     if (count > 0) this.#events.emit('work')
     return count
   }
@@ -539,6 +534,13 @@ export class SqliteQueue implements QueueBackend {
     this.#events.removeAllListeners()
     await this.#wal.close()
     this.#db.close()
+  }
+
+  /** Run `write` in a transaction and resolve once the log holding it is on disk. */
+  async #durably<T>(write: () => T): Promise<T> {
+    const result = this.#db.transaction(write)()
+    await this.#wal.sync()
+    return result
   }
 
   #assertOpen(): void {
