@@ -126,30 +126,41 @@ export class InvalidResultError extends IntegrationError {
 }
 
 /** What kind of failure a Missive API call ended with; decides retry or dead letter. */
-export type MissiveFailure = 'rate_limited' | 'server' | 'network' | 'timeout' | 'permanent'
+export type MissiveFailure = 'rate_limited' | 'server' | 'redirect' | 'network' | 'timeout' | 'permanent'
+
+export interface MissiveApiErrorOptions extends ErrorOptions {
+  /** The API's HTTP status, when it answered. */
+  httpStatus?: number | undefined
+  /** Seconds to wait before the next try (a 429's or 503's Retry-After, already capped). */
+  retryAfterSeconds?: number | undefined
+  /** The start of the API's answer, token redacted, for the dead-letter reason. */
+  responseBody?: string | undefined
+}
 
 /**
- * A Missive API call failed. `retryable` failures (429, 5xx, network, timeout) are retried;
- * permanent ones (400/401/403/404/422) go to dead letters. The token is never in the message.
+ * A Missive API call failed. `retryable` failures (429, 5xx, redirects, network, timeout) are
+ * retried; permanent ones (400/401/403/404/422) go to dead letters. The token is never in the
+ * message.
  * @see https://missiveapp.com/help/api-documentation/rest-endpoints
  */
 export class MissiveApiError extends IntegrationError {
   readonly status = 502
   readonly code = 'missive_api_error'
   readonly retryable: boolean
+  readonly httpStatus: number | undefined
+  readonly retryAfterSeconds: number | undefined
+  readonly responseBody: string | undefined
 
   constructor(
     readonly failure: MissiveFailure,
     message: string,
-    readonly httpStatus?: number,
-    /** Seconds to wait before the next try, from a 429's Retry-After. */
-    readonly retryAfterSeconds?: number,
-    /** The start of the API's answer, for the dead-letter reason. */
-    readonly responseBody?: string,
-    options?: ErrorOptions,
+    options: MissiveApiErrorOptions = {},
   ) {
-    super(message, options)
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.retryable = failure !== 'permanent'
+    this.httpStatus = options.httpStatus
+    this.retryAfterSeconds = options.retryAfterSeconds
+    this.responseBody = options.responseBody
   }
 }
 

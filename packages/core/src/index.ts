@@ -16,8 +16,8 @@ export { resolveOptions } from './options.js'
 export type { ResolveOptionsSettings } from './options.js'
 export { toMissivePost, toMissivePosts, namespaceReference } from './post.js'
 export type { MissivePost, PostOptions } from './post.js'
-export { MissiveClient, DEFAULT_MISSIVE_API_BASE_URL, parseRetryAfter } from './missive-client.js'
-export type { MissiveClientOptions, MissivePostResponse } from './missive-client.js'
+export { MissiveClient, DEFAULT_MISSIVE_API_BASE_URL, MAX_RETRY_AFTER_SECONDS, parseRetryAfter } from './missive-client.js'
+export type { CreatedPost, MissiveClientOptions } from './missive-client.js'
 export { processWebhook, runIntegration, verifySignature } from './process-webhook.js'
 export { hmacMatches } from './hmac.js'
 export type { Endpoint, ProcessWebhookSettings, WebhookOutcome } from './process-webhook.js'
@@ -34,4 +34,4 @@ export {
   MissiveApiError,
   ProviderError,
 } from './errors.js'
-export type { MissiveFailure } from './errors.js'
+export type { MissiveApiErrorOptions, MissiveFailure } from './errors.js'

@@ -47,4 +47,46 @@ describe('MissiveClient over real sockets', () => {
     }
   })
 
+  it('takes a 201 whose body never finishes as created, instead of timing out and posting twice', async () => {
+    const server: Server = createServer((_request, response) => {
+      response.writeHead(201, { 'content-type': 'application/json' })
+      response.write('{"posts":')
+      // …and then one byte a second, for ever.
+      const drip = setInterval(() => response.write(' '), 1_000)
+      response.on('close', () => clearInterval(drip))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const local = new MissiveClient({ baseUrl: `http://127.0.0.1:${port}/v1`, timeoutMs: 300 })
+      await expect(local.createPost(TOKEN, post)).resolves.toEqual({ id: undefined, conversation: undefined })
+    } finally {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  })
+
+  it('never sends the post to the host a 307 names', async () => {
+    let stolen = 0
+    const thief = createServer((_request, response) => {
+      stolen++
+      response.writeHead(201).end('{"posts":{"id":"x"}}')
+    })
+    await new Promise<void>((resolve) => thief.listen(0, '127.0.0.1', resolve))
+    const thiefPort = (thief.address() as AddressInfo).port
+    const server = createServer((_request, response) => {
+      response.writeHead(307, { location: `http://127.0.0.1:${thiefPort}/v1/posts` }).end()
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const local = new MissiveClient({ baseUrl: `http://127.0.0.1:${port}/v1`, timeoutMs: 1_000 })
+      const error = await failure(local.createPost(TOKEN, post))
+      expect(error).toMatchObject({ failure: 'redirect', retryable: true, httpStatus: 307 })
+      expect(stolen).toBe(0)
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await new Promise<void>((resolve) => thief.close(() => resolve()))
+    }
+  })
 })

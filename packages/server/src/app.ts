@@ -166,6 +166,9 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       try {
         result = await queue.enqueue(prepared.delivery)
       } catch (error) {
+        // The queue's own refusals (a delivery over its post limit, …) say what is wrong; anything
+        // else means the commit failed, and the sender should try again.
+        if (error instanceof IntegrationError) throw error
         throw new QueueUnavailableError('the delivery queue could not commit this webhook; nothing was queued, please retry', { cause: error })
       }
       if (result.status === 'duplicate') return { status: 200, outcome: 'duplicate', event: seen.event, body: { status: 'duplicate' } }

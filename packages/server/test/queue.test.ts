@@ -70,10 +70,14 @@ describe('SqliteQueue', () => {
   it('answers a dedupe key seen within 24 h as a duplicate, and queues it again after', async () => {
     let now = 1_700_000_000_000
     const queue = await open(dataDir(), () => now)
+    expect(await queue.seen('github:abc')).toBe(false)
     expect((await queue.enqueue(delivery('github:abc', [post('a')]))).status).toBe('queued')
     now += DEDUPE_WINDOW_MS - 1
+    expect(await queue.seen('github:abc')).toBe(true)
+    expect(await queue.seen('github:other')).toBe(false)
     expect(await queue.enqueue(delivery('github:abc', [post('a')]))).toEqual({ status: 'duplicate', queued: 0 })
     now += 2
+    expect(await queue.seen('github:abc')).toBe(false)
     expect((await queue.enqueue(delivery('github:abc', [post('a')]))).status).toBe('queued')
   })
 

@@ -176,8 +176,7 @@ export class DeliveryWorker {
     }
     let conversation: string | undefined
     try {
-      const response = await this.#client.createPost(item.token, item.post)
-      conversation = conversationOf(response.body)
+      conversation = (await this.#client.createPost(item.token, item.post)).conversation
     } catch (error) {
       this.limiter.release(item.token)
       await this.#failed(item, attempt, error, context)
@@ -298,11 +297,4 @@ function redact(text: string, token: string): string {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
-}
-
-/** The conversation id in Missive's answer to `POST /posts` (`{ posts: { conversation } }`). */
-function conversationOf(body: unknown): string | undefined {
-  const posts = (body as { posts?: unknown } | undefined)?.posts
-  const conversation = posts && typeof posts === 'object' ? (posts as { conversation?: unknown }).conversation : undefined
-  return typeof conversation === 'string' && conversation !== '' ? conversation : undefined
 }

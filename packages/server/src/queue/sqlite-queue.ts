@@ -317,6 +317,12 @@ export class SqliteQueue implements QueueBackend {
     )
   }
 
+  async seen(dedupeKey: string): Promise<boolean> {
+    this.#assertOpen()
+    const at = this.#received.get(dedupeDigest(dedupeKey))
+    return at !== undefined && at > this.#now() - DEDUPE_WINDOW_MS
+  }
+
   #insert(waiting: Waiting, received: Map<string, number>): EnqueueResult {
     const now = this.#now()
     const key = waiting.dedupeKey

@@ -12,6 +12,11 @@ export interface PostQueue {
    * last 24 h is acknowledged as a duplicate and not queued again.
    */
   enqueue(delivery: EnqueueRequest): Promise<EnqueueResult>
+  /**
+   * True when a delivery with this dedupe key was committed in the last 24 h, so the HTTP layer
+   * can answer a redelivery before reading its body. Only a hint: `enqueue` decides.
+   */
+  seen(dedupeKey: string): Promise<boolean>
   /** Counts for `/metrics` and `/readyz`. */
   stats(): Promise<QueueStats>
   /** True when the queue can accept and commit work (for `GET /readyz`). */

@@ -18,6 +18,10 @@ export class MemoryQueue implements PostQueue {
     return { status: 'queued', queued: delivery.posts.length, ids: delivery.posts.map(() => randomUUID()) }
   }
 
+  async seen(dedupeKey: string): Promise<boolean> {
+    return this.#seen.has(dedupeKey)
+  }
+
   async stats(): Promise<QueueStats> {
     return { pending: this.enqueued.reduce((n, d) => n + d.posts.length, 0), inFlight: 0, deadLetters: this.dead.length }
   }
