@@ -8,6 +8,9 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const SCOPE = '@missive-integrations'
+// The workspace package the server loads its providers from (`pnpm start`); not the root, so that
+// turbo can tell which packages a change affects.
+const HOST_PROJECT = join('apps', 'bridge')
 const NAME_PATTERN = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/
 // Ids the server routes itself (`POST /:provider` shares the path space with these), package
 // names already taken in the monorepo, and keys that would collide with Object.prototype in a
@@ -158,12 +161,14 @@ function fill(text, tokens) {
   return text.replaceAll('__ID__', tokens.id).replaceAll('__NAME__', tokens.name).replaceAll('__TITLE__', tokens.title)
 }
 
-/** The root package.json with the provider added to its dependencies, in the file's own format. */
-function withRootDependency(text, packageName) {
+/** The host project's package.json with the provider added to its dependencies, in the file's own format. */
+function withHostDependency(text, packageName) {
   const manifest = JSON.parse(text)
   const indent = /^[ \t]+(?=")/m.exec(text)?.[0] ?? '  '
-  // The root package.json is the server's host project: it loads every provider listed here.
-  manifest.dependencies = { ...manifest.dependencies, [packageName]: 'workspace:^' }
+  // apps/bridge is the server's host project in this repository: it loads every provider listed
+  // here. Sorted, as pnpm writes dependencies.
+  const dependencies = { ...manifest.dependencies, [packageName]: 'workspace:^' }
+  manifest.dependencies = Object.fromEntries(Object.keys(dependencies).sort().map((name) => [name, dependencies[name]]))
   const eol = text.includes('\r\n') ? '\r\n' : '\n'
   const out = JSON.stringify(manifest, null, indent).replace(/\n/g, eol)
   return text.endsWith('\n') ? out + eol : out
@@ -193,7 +198,7 @@ Next steps:
      Then delete the template samples.
   2. Write src/index.ts and one test per fixture in test/${id}.test.ts (fixtureKit: exact posts,
      assertComplete); run it with: pnpm --filter ${SCOPE}/provider-${id} test
-  3. Preview a payload: missive-integrations preview ${id} ${dir}/fixtures/<event>__<scenario>.json
+  3. Preview a payload: pnpm missive-integrations preview ${id} ${dir}/fixtures/<event>__<scenario>.json
      (or open /playground on a running server).
   4. Fill in README.md (numbered setup steps, events table) and rewrite the changeset sentence:
      .changeset/provider-${id}-initial.md (more changes later: pnpm changeset).
@@ -220,7 +225,7 @@ export function main(argv) {
   const packageName = `${SCOPE}/provider-${id}`
   const packageDir = join(root, 'packages', `provider-${id}`)
   const templateDir = join(root, 'templates', 'provider')
-  const rootManifestPath = join(root, 'package.json')
+  const hostManifestPath = join(root, HOST_PROJECT, 'package.json')
   const changesetPath = join(root, '.changeset', `provider-${id}-initial.md`)
   const rel = (path) => relative(root, path) || '.'
 
@@ -234,7 +239,7 @@ export function main(argv) {
     if (workspacePackageNames(root).has(packageName)) throw new RefusedError(`a workspace package is already named ${packageName}`)
     if (existsSync(changesetPath)) throw new RefusedError(`${rel(changesetPath)} already exists; remove it or pick another name`)
     if (!existsSync(templateDir)) throw new RefusedError(`no template at ${rel(templateDir)}; is --root the repository root?`)
-    if (!existsSync(rootManifestPath)) throw new RefusedError(`no package.json at ${root}; is --root the repository root?`)
+    if (!existsSync(hostManifestPath)) throw new RefusedError(`no ${rel(hostManifestPath)} (the server's host project); is --root the repository root?`)
   } catch (error) {
     if (!(error instanceof RefusedError)) throw error
     console.error(`new-provider: ${error.message}`)
@@ -247,14 +252,14 @@ export function main(argv) {
     to: join(packageDir, fill(from, tokens)),
   }))
   const licensePath = join(root, 'LICENSE')
-  const rootManifest = readFileSync(rootManifestPath, 'utf8')
-  const hasDependency = Boolean(JSON.parse(rootManifest).dependencies?.[packageName])
+  const hostManifest = readFileSync(hostManifestPath, 'utf8')
+  const hasDependency = Boolean(JSON.parse(hostManifest).dependencies?.[packageName])
 
   const plan = [
     ...files.map(({ to }) => `create ${rel(to)}`),
     ...(existsSync(licensePath) ? [`create ${rel(join(packageDir, 'LICENSE'))} (copy of ${rel(licensePath)})`] : []),
     `create ${rel(changesetPath)}`,
-    ...(hasDependency ? [] : [`update ${rel(rootManifestPath)}: dependencies["${packageName}"] = "workspace:^"`]),
+    ...(hasDependency ? [] : [`update ${rel(hostManifestPath)}: dependencies["${packageName}"] = "workspace:^"`]),
     ...(options.skipInstall ? [] : ['run    pnpm install --offline (falls back to pnpm install)']),
   ]
 
@@ -278,7 +283,7 @@ export function main(argv) {
     rmSync(changesetPath, { force: true })
     throw error
   }
-  if (!hasDependency) writeFileSync(rootManifestPath, withRootDependency(rootManifest, packageName))
+  if (!hasDependency) writeFileSync(hostManifestPath, withHostDependency(hostManifest, packageName))
 
   console.log(`Created ${packageName} in ${rel(packageDir)}:`)
   for (const line of plan.filter((l) => !l.startsWith('run'))) console.log(`  ${line}`)

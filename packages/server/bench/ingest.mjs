@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url'
 import { sealToken } from '../dist/index.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const repoRoot = join(here, '..', '..', '..')
+// apps/bridge is the repository's host project: it installs the real providers.
+const hostProject = join(here, '..', '..', '..', 'apps', 'bridge')
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const WARMUP_SECONDS = 2
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
@@ -56,7 +57,7 @@ try {
 
   const port = await freePort()
   const server = spawn(process.execPath, [join(here, '..', 'dist', 'cli.js'), 'start'], {
-    cwd: repoRoot,
+    cwd: hostProject,
     // Default log level (info, one line per webhook), written to /dev/null.
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

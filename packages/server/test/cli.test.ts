@@ -183,8 +183,8 @@ describe('other commands', () => {
 })
 
 describe('missive-integrations preview', () => {
-  // The repository root is a real host project: every provider in the workspace is installed there.
-  const root = new URL('../../../', import.meta.url).pathname
+  // apps/bridge is the repository's real host project: every provider in the workspace is installed there.
+  const root = new URL('../../../apps/bridge/', import.meta.url).pathname
   const fixture = (provider: string, name: string) => new URL(`../../provider-${provider}/fixtures/${name}.json`, import.meta.url).pathname
   const preview = (args: string[]) => cli(['preview', ...args], { PROJECT_DIR: root })
 

@@ -45,7 +45,7 @@ describe.skipIf(!existsSync(CLI) || !existsSync(FIXTURE))('durability (kill -9)'
       SECRET_KEY: 'a'.repeat(64),
       LOG_LEVEL: 'error',
       PROVIDERS: 'rollbar',
-      PROJECT_DIR: REPO_ROOT,
+      PROJECT_DIR: join(REPO_ROOT, 'apps/bridge'),
     }
     const base = `http://127.0.0.1:${port}`
     // Slow answers keep work pending, so the kill lands mid-delivery.

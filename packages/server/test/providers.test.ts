@@ -60,8 +60,8 @@ describe('loadProviders', () => {
     await expect(loadProviders({ projectPackageJson: join(root, 'missing', 'package.json') })).rejects.toThrow(/PROJECT_DIR/)
   })
 
-  it('composes the monorepo: the root package.json finds the workspace providers', async () => {
-    const manifests = findProviderPackages(join(here, '..', '..', '..', '..', 'package.json'))
+  it('composes the monorepo: apps/bridge, its host project, finds the workspace providers', async () => {
+    const manifests = findProviderPackages(join(here, '..', '..', '..', '..', 'apps', 'bridge', 'package.json'))
     expect(manifests.map((m) => m.provider).sort()).toEqual(['canny', 'github', 'rollbar'])
   })
 })

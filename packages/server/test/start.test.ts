@@ -8,11 +8,11 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-// End to end through the built binary, as `pnpm start` runs it: the monorepo root is the host
-// project, so the real GitHub provider is loaded; the worker posts to a Missive stand-in.
+// End to end through the built binary, as `pnpm start` runs it: apps/bridge is the host project,
+// so the real GitHub provider is loaded; the worker posts to a Missive stand-in.
 const here = dirname(fileURLToPath(import.meta.url))
 const cli = join(here, '..', 'dist', 'cli.js')
-const repoRoot = join(here, '..', '..', '..')
+const hostProject = join(here, '..', '..', '..', 'apps', 'bridge')
 const TOKEN = 'missive-e2e-token'
 const SECRET = 'github-e2e-secret'
 const push = JSON.stringify(
@@ -44,7 +44,7 @@ describe.skipIf(!existsSync(cli))('missive-integrations start (built)', () => {
       ...process.env,
       PORT: '0',
       DATA_DIR: dataDir,
-      PROJECT_DIR: repoRoot,
+      PROJECT_DIR: hostProject,
       MISSIVE_API_BASE_URL: `http://127.0.0.1:${(standIn.address() as AddressInfo).port}/v1`,
     }
     server = spawn(process.execPath, [cli, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } fro
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeRoot, read, runGenerator } from './support/generator.ts'
-import { REPO_ROOT, pack, packedProblems, type Manifest } from './support/packed.ts'
+import { REPO_ROOT, metadataProblems, pack, packedProblems, publintProblems, rootRepository, type Manifest } from './support/packed.ts'
 
 const roots: string[] = []
 afterAll(() => {
@@ -26,16 +26,17 @@ function listFiles(dir: string): string[] {
 }
 
 const BIN = join(REPO_ROOT, 'node_modules', '.bin')
+const HOST_MANIFEST = join('apps', 'bridge', 'package.json')
 
 describe('new-provider creates a provider package', () => {
   let root: string
   let dir: string
-  let rootManifestBefore: string
+  let hostManifestBefore: string
   let stdout: string
 
   beforeAll(() => {
     root = freshRoot()
-    rootManifestBefore = read(join(root, 'package.json'))
+    hostManifestBefore = read(join(root, HOST_MANIFEST))
     const run = runGenerator(['status-page', '--title', 'Status Page Pro', '--skip-install', '--root', root])
     expect(run.stderr).toBe('')
     expect(run.status).toBe(0)
@@ -71,11 +72,13 @@ describe('new-provider creates a provider package', () => {
     expect(read(join(dir, 'test', 'status-page.test.ts'))).toContain("username: 'Status Page Pro'")
   })
 
-  it('declares the provider in package.json', () => {
+  it('declares the provider in package.json, with the publishing metadata of its folder', () => {
     const manifest = JSON.parse(read(join(dir, 'package.json'))) as Manifest
     expect(manifest.name).toBe('@missive-integrations/provider-status-page')
+    expect(manifest.version).toBe('0.0.0')
     expect(manifest.missiveIntegrations).toEqual({ provider: 'status-page' })
     expect(manifest.peerDependencies).toEqual({ '@missive-integrations/core': 'workspace:^' })
+    expect(metadataProblems(manifest, 'packages/provider-status-page', rootRepository())).toEqual([])
   })
 
   it('writes a README with numbered setup steps, a CHANGELOG and the root LICENSE', () => {
@@ -91,12 +94,15 @@ describe('new-provider creates a provider package', () => {
     expect(changeset).toMatch(/^---\n"@missive-integrations\/provider-status-page": minor\n---\n\n\S.*\.\n$/)
   })
 
-  it('adds the package to the root dependencies, keeping key order and format', () => {
-    const before = JSON.parse(rootManifestBefore) as Record<string, Record<string, string>>
-    const after = read(join(root, 'package.json'))
-    const expected = { ...before, dependencies: { ...before.dependencies, '@missive-integrations/provider-status-page': 'workspace:^' } }
-    expect(after).toBe(`${JSON.stringify(expected, null, 2)}\n`)
+  it('adds the package to the host project (apps/bridge), sorted, keeping key order and format', () => {
+    const before = JSON.parse(hostManifestBefore) as Record<string, Record<string, string>>
+    const after = read(join(root, HOST_MANIFEST))
+    const dependencies: Record<string, string> = { ...before.dependencies, '@missive-integrations/provider-status-page': 'workspace:^' }
+    const sorted = Object.fromEntries(Object.keys(dependencies).sort().map((name) => [name, dependencies[name]]))
+    expect(after).toBe(`${JSON.stringify({ ...before, dependencies: sorted }, null, 2)}\n`)
     expect(Object.keys(JSON.parse(after) as object)).toEqual(Object.keys(before))
+    // Never the root: a root that depends on workspace packages makes turbo run everything for any change.
+    expect(read(join(root, 'package.json'))).toBe(read(join(REPO_ROOT, 'package.json')))
   })
 
   it('prints the next steps', () => {
@@ -105,17 +111,20 @@ describe('new-provider creates a provider package', () => {
     expect(stdout).toMatch(/one pull request/i)
   })
 
-  it('generates a package that passes its test, typecheck and lint, builds and packs cleanly', () => {
+  it('generates a package that passes its test, typecheck and lint, builds and packs cleanly', async () => {
     const inDir = { cwd: dir, stdio: 'pipe', encoding: 'utf8' } as const
+    // What `pnpm install` would do: link the package's devDependency on core into its node_modules
+    // (tests import it; `pnpm pack` resolves the workspace: range through it).
+    mkdirSync(join(dir, 'node_modules', '@missive-integrations'), { recursive: true })
+    symlinkSync(join(REPO_ROOT, 'packages', 'core'), join(dir, 'node_modules', '@missive-integrations', 'core'), 'dir')
     execFileSync(join(BIN, 'vitest'), ['run'], inDir)
     execFileSync(join(BIN, 'tsc'), ['-p', 'tsconfig.json'], inDir)
     execFileSync(join(BIN, 'eslint'), ['src', 'test'], inDir)
     execFileSync(join(BIN, 'tsup'), [], inDir)
-    // `pnpm pack` resolves workspace: ranges through the package's own node_modules.
-    mkdirSync(join(dir, 'node_modules', '@missive-integrations'), { recursive: true })
-    symlinkSync(join(REPO_ROOT, 'packages', 'core'), join(dir, 'node_modules', '@missive-integrations', 'core'), 'dir')
     const packed = pack(dir, root)
     expect(packedProblems(packed)).toEqual([])
+    expect(await publintProblems(packed.tarball)).toEqual([])
+    expect(metadataProblems(packed.manifest, 'packages/provider-status-page', rootRepository())).toEqual([])
     expect(packed.files).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/index.d.ts', 'dist/index.js', 'dist/index.js.map', 'fixtures/README.md', 'fixtures/item.created__basic.headers.json', 'fixtures/item.created__basic.json', 'fixtures/ping__basic.json', 'package.json'])
   }, 60_000)
 })
@@ -131,15 +140,15 @@ describe('new-provider options', () => {
 
   it('--dry-run prints the plan and touches nothing', () => {
     const root = freshRoot()
-    const manifest = read(join(root, 'package.json'))
+    const manifest = read(join(root, HOST_MANIFEST))
     const run = runGenerator(['acme', '--dry-run', '--root', root])
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('create packages/provider-acme/src/index.ts')
     expect(run.stdout).toContain('create .changeset/provider-acme-initial.md')
-    expect(run.stdout).toContain('update package.json')
+    expect(run.stdout).toContain('update apps/bridge/package.json')
     expect(existsSync(join(root, 'packages', 'provider-acme'))).toBe(false)
     expect(existsSync(join(root, '.changeset', 'provider-acme-initial.md'))).toBe(false)
-    expect(read(join(root, 'package.json'))).toBe(manifest)
+    expect(read(join(root, HOST_MANIFEST))).toBe(manifest)
   })
 
   it('--help exits 0', () => {

@@ -1,11 +1,12 @@
 // Every public package in packages/* must publish cleanly: built files, docs and license in,
-// sources, tests and configs out, and a manifest that works outside the workspace.
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+// sources, tests and configs out, a manifest that works outside the workspace and names its
+// repository (npm provenance checks it), publint's checks; and no way to pack it wrong by hand.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { REPO_ROOT, pack, packedProblems, type Manifest, type Packed } from './support/packed.ts'
+import { REPO_ROOT, metadataProblems, pack, packedProblems, publintProblems, rootRepository, type Manifest, type Packed } from './support/packed.ts'
 
 const publicPackages = readdirSync(join(REPO_ROOT, 'packages'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join(REPO_ROOT, 'packages', entry.name, 'package.json')))
@@ -43,7 +44,45 @@ describe.each(publicPackages.map((p) => [p.manifest.name, p] as const))('%s', (n
     expect(packedProblems(packed, manifest.files)).toEqual([])
   })
 
+  it('passes publint', async () => {
+    expect(await publintProblems(packed.tarball)).toEqual([])
+  })
+
+  it('names its repository, folder, homepage and issue tracker (npm provenance checks the repository)', () => {
+    expect(metadataProblems(packed.manifest, relative(REPO_ROOT, dir), rootRepository())).toEqual([])
+  })
+
   it('keeps name and version', () => {
     expect([packed.manifest.name, packed.manifest.version]).toEqual([manifest.name, manifest.version])
+  })
+})
+
+describe('packing by hand', () => {
+  const core = join(REPO_ROOT, 'packages', 'core')
+
+  it('is refused with npm, which would ship workspace: ranges and the source export', () => {
+    const run = spawnSync('npm', ['pack', '--dry-run'], { cwd: core, encoding: 'utf8' })
+    expect(run.status).not.toBe(0)
+    expect(run.stderr).toContain('@missive-integrations/core must not be packed like this')
+    expect(run.stderr).toContain('only pnpm applies publishConfig.exports and rewrites workspace: ranges')
+    expect(run.stderr).toContain('pnpm release')
+  })
+
+  it('is refused before a build, whose dist/ the exports point at', () => {
+    // The guard alone, as pnpm runs it, in a copy of a package that was never built.
+    const copy = mkdtempSync(join(tmpdir(), 'repo-tests-unbuilt-'))
+    try {
+      writeFileSync(join(copy, 'package.json'), readFileSync(join(core, 'package.json')))
+      const run = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'prepack-guard.mjs')], {
+        cwd: copy,
+        encoding: 'utf8',
+        env: { ...process.env, npm_execpath: '/usr/lib/node_modules/pnpm/bin/pnpm.cjs' },
+      })
+      expect(run.status).toBe(1)
+      expect(run.stderr).toContain('./dist/index.js does not exist yet: build first (pnpm build)')
+      expect(run.stderr).not.toContain('only pnpm')
+    } finally {
+      rmSync(copy, { recursive: true, force: true })
+    }
   })
 })

@@ -1,6 +1,6 @@
 // The pack checks themselves: each problem a broken `files` / `publishConfig` causes is reported.
 import { describe, expect, it } from 'vitest'
-import { packedProblems, type Packed } from './support/packed.ts'
+import { metadataProblems, packedProblems, type Packed } from './support/packed.ts'
 
 const good: Packed = {
   tarball: '/nonexistent.tgz',
@@ -64,6 +64,32 @@ describe('packedProblems', () => {
       'missing dist/index.js',
       'exports ./* points to ./dist/*.js, which is not in the tarball',
       'bin → acme points to ./dist/cli.js, which is not in the tarball',
+    ])
+  })
+})
+
+describe('metadataProblems', () => {
+  const repository = { type: 'git', url: 'git+https://github.com/acme/bridge.git' }
+  const manifest = {
+    ...good.manifest,
+    license: 'MIT',
+    engines: { node: '>=20.19' },
+    homepage: 'https://github.com/acme/bridge/tree/main/packages/provider-acme#readme',
+    bugs: 'https://github.com/acme/bridge/issues',
+    repository: { ...repository, directory: 'packages/provider-acme' },
+  }
+
+  it('accepts a package that names its repository, folder, homepage and issue tracker', () => {
+    expect(metadataProblems(manifest, 'packages/provider-acme', repository)).toEqual([])
+  })
+
+  it('reports missing or stale fields, saying what was expected', () => {
+    const { homepage: _homepage, bugs: _bugs, engines: _engines, ...bare } = manifest
+    expect(metadataProblems({ ...bare, repository: { ...repository, directory: 'packages/acme' } }, 'packages/provider-acme', repository)).toEqual([
+      'repository is {"type":"git","url":"git+https://github.com/acme/bridge.git","directory":"packages/acme"}, expected {"type":"git","url":"git+https://github.com/acme/bridge.git","directory":"packages/provider-acme"}',
+      'homepage is undefined, expected "https://github.com/acme/bridge/tree/main/packages/provider-acme#readme"',
+      'bugs is undefined, expected "https://github.com/acme/bridge/issues"',
+      'engines.node is missing',
     ])
   })
 })

@@ -8,6 +8,7 @@ import { REPO_ROOT } from './support/packed.ts'
 
 interface Step {
   name?: string
+  if?: string
   uses?: string
   run?: string
   with?: Record<string, unknown>
@@ -17,6 +18,7 @@ interface Step {
 interface Job {
   'runs-on'?: unknown
   uses?: string
+  strategy?: { matrix?: Record<string, unknown> }
   steps?: Step[]
 }
 
@@ -29,6 +31,8 @@ interface Workflow {
 }
 
 const WORKFLOWS_DIR = join(REPO_ROOT, '.github', 'workflows')
+// Node 20 left support in April 2026 but the packages still run on it; 22 and 24 are the LTS lines.
+const NODE_MATRIX = [20, 22, 24]
 const rootManifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
   packageManager: string
   scripts: Record<string, string>
@@ -74,25 +78,49 @@ describe.each(files)('%s', (file) => {
     }
   })
 
-  it('installs the pnpm and Node versions the repository pins', () => {
+  it('installs the pinned pnpm, and Node versions that CI tests', () => {
     const pnpmInstalls = steps(workflow).filter((s) => s.run?.includes('npm install -g pnpm@'))
     expect(pnpmInstalls).not.toEqual([])
     for (const step of pnpmInstalls) expect(step.run).toContain(rootManifest.packageManager)
-    for (const step of steps(workflow).filter((s) => s.uses?.startsWith('actions/setup-node@'))) {
-      expect(String(step.with?.['node-version'])).toBe('20')
+    for (const job of Object.values(workflow.jobs ?? {})) {
+      for (const step of (job.steps ?? []).filter((s) => s.uses?.startsWith('actions/setup-node@'))) {
+        const version = String(step.with?.['node-version'])
+        if (version === '${{ matrix.node }}') expect(job.strategy?.matrix?.node).toEqual(NODE_MATRIX)
+        else expect(NODE_MATRIX.map(String)).toContain(version)
+      }
     }
   })
 })
 
 describe('ci.yml', () => {
   const workflow = load('ci.yml')
+  const test = workflow.jobs?.test
 
   it('runs on pushes and pull requests', () => {
     expect(Object.keys(workflow.on as object)).toEqual(expect.arrayContaining(['push', 'pull_request']))
   })
 
-  it('runs the same command as a local `bash .ci/run`', () => {
-    expect(steps(workflow).some((s) => /(^|\s)bash \.ci\/run(\s|$)/.test(s.run ?? ''))).toBe(true)
+  it('tests on Node 20, 22 and 24, each to the end', () => {
+    expect(test?.strategy?.matrix?.node).toEqual(NODE_MATRIX)
+    expect(test?.strategy).toMatchObject({ 'fail-fast': false })
+  })
+
+  it('checks out the whole history, which the affected filter and `changeset status` compare with', () => {
+    const checkout = test?.steps?.find((s) => s.uses?.startsWith('actions/checkout@'))
+    expect(checkout?.with?.['fetch-depth']).toBe(0)
+  })
+
+  it('runs everything on main and what a pull request affects on pull requests, through .ci/run', () => {
+    const everything = test?.steps?.find((s) => s.run === 'bash .ci/run')
+    const affected = test?.steps?.find((s) => s.run?.startsWith('bash .ci/run --affected'))
+    expect(everything?.if).toBe("github.event_name != 'pull_request'")
+    expect(affected?.if).toBe("github.event_name == 'pull_request'")
+    expect(affected?.run).toBe('bash .ci/run --affected "origin/${{ github.base_ref }}"')
+  })
+
+  it('checks that a pull request carries a changeset (in .ci/run --affected)', () => {
+    const script = readFileSync(join(REPO_ROOT, '.ci', 'run'), 'utf8')
+    expect(script).toMatch(/changeset status --since="\$base"/)
   })
 
   it('runs the generator end to end with a script that exists', () => {
@@ -100,6 +128,12 @@ describe('ci.yml', () => {
     expect(step?.run).toBe('pnpm --filter @missive-integrations/repo-tests test:e2e')
     const repoTests = JSON.parse(readFileSync(join(REPO_ROOT, 'tooling', 'repo-tests', 'package.json'), 'utf8')) as { scripts: Record<string, string> }
     expect(repoTests.scripts['test:e2e']).toBeDefined()
+  })
+
+  it('builds the Docker image and stops it gracefully (the Docker engine is not available locally)', () => {
+    const runs = (workflow.jobs?.docker?.steps ?? []).map((s) => s.run ?? '')
+    expect(runs).toContain('docker build -t missive-integrations .')
+    expect(runs.join('\n')).toMatch(/docker stop .*smoke[\s\S]*"msg":"stopped"[\s\S]*State\.ExitCode/)
   })
 
   it('calls a .ci/run that exists', () => {
@@ -118,6 +152,10 @@ describe('release.yml', () => {
 
   it('may push the version pull request and publish with provenance', () => {
     expect(workflow.permissions).toEqual({ contents: 'write', 'pull-requests': 'write', 'id-token': 'write' })
+  })
+
+  it('turns npm provenance on', () => {
+    expect(String(action?.env?.NPM_CONFIG_PROVENANCE)).toBe('true')
   })
 
   it('versions and publishes with changesets/action@v1 through the root scripts', () => {

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { REPO_ROOT } from './packed.ts'
 
 export const SCRIPT = join(REPO_ROOT, 'scripts', 'new-provider.mjs')
@@ -26,7 +26,8 @@ export function runGenerator(args: string[], cwd = REPO_ROOT): Run {
  */
 export function makeRoot(): string {
   const root = mkdtempSync(join(tmpdir(), 'new-provider-'))
-  for (const file of ['package.json', 'pnpm-workspace.yaml', 'LICENSE', 'tsconfig.base.json', 'vitest.shared.ts', 'tsup.provider.ts', 'eslint.config.js']) {
+  for (const file of ['package.json', 'pnpm-workspace.yaml', 'LICENSE', 'tsconfig.base.json', 'vitest.shared.ts', 'tsup.provider.ts', 'eslint.config.js', 'apps/bridge/package.json', 'scripts/prepack-guard.mjs']) {
+    mkdirSync(dirname(join(root, file)), { recursive: true })
     cpSync(join(REPO_ROOT, file), join(root, file))
   }
   cpSync(join(REPO_ROOT, '.changeset', 'config.json'), join(root, '.changeset', 'config.json'))

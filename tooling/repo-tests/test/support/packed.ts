@@ -1,9 +1,11 @@
 // What a published package must look like, checked on the tarball `pnpm pack` produces: the
 // tarball is what users install, so the checks read it rather than the package folder.
 import { execFileSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { publint } from 'publint'
+import { formatMessage } from 'publint/utils'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url)).replace(/\/$/, '')
 
@@ -101,4 +103,45 @@ export function packedProblems({ tarball, files, manifest }: Packed, declaredFil
     }
   }
   return problems
+}
+
+export interface Repository {
+  type: string
+  url: string
+  directory?: string
+}
+
+/** The repository every package points at: the root package.json's, the one place to change it. */
+export function rootRepository(): Repository {
+  return (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { repository: Repository }).repository
+}
+
+/**
+ * What npm shows next to a package and checks provenance against: `repository` naming this
+ * repository and the package's folder in it, a `homepage` (its README there) and `bugs`.
+ */
+export function metadataProblems(manifest: Manifest, directory: string, repository: Repository): string[] {
+  const problems: string[] = []
+  const web = repository.url.replace(/^git\+/, '').replace(/\.git$/, '')
+  const expected = { type: repository.type, url: repository.url, directory }
+  if (JSON.stringify(manifest.repository) !== JSON.stringify(expected)) {
+    problems.push(`repository is ${JSON.stringify(manifest.repository)}, expected ${JSON.stringify(expected)}`)
+  }
+  const homepage = `${web}/tree/main/${directory}#readme`
+  if (manifest.homepage !== homepage) problems.push(`homepage is ${JSON.stringify(manifest.homepage)}, expected ${JSON.stringify(homepage)}`)
+  if (manifest.bugs !== `${web}/issues`) problems.push(`bugs is ${JSON.stringify(manifest.bugs)}, expected ${JSON.stringify(`${web}/issues`)}`)
+  if (typeof (manifest.engines as { node?: unknown } | undefined)?.node !== 'string') problems.push('engines.node is missing')
+  if (manifest.license !== 'MIT') problems.push(`license is ${JSON.stringify(manifest.license)}, expected "MIT"`)
+  return problems
+}
+
+/** publint's findings on the tarball itself, every level (suggestions included), as sentences. */
+export async function publintProblems(tarball: string): Promise<string[]> {
+  const bytes = readFileSync(tarball)
+  const { messages, pkg } = await publint({
+    pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) },
+    level: 'suggestion',
+    strict: true,
+  })
+  return messages.map((message) => `publint ${message.type} ${message.code}: ${formatMessage(message, pkg) ?? ''}`)
 }
