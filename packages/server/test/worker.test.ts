@@ -7,8 +7,8 @@ import { MissiveClient } from '@missive-integrations/core'
 import type { MissivePost } from '@missive-integrations/core'
 import { DeliveryWorker } from '../src/delivery/worker.ts'
 import type { DeliveryWorkerOptions } from '../src/delivery/worker.ts'
-import { openSqliteQueue } from '../src/queue/sqlite-queue.ts'
-import type { SqliteQueue } from '../src/queue/sqlite-queue.ts'
+import { openSqliteQueue } from '../src/queue/sqlite/queue.ts'
+import type { SqliteQueue } from '../src/queue/sqlite/queue.ts'
 import type { DeliveryObserver } from '../src/queue/types.ts'
 import { freePort, startMissiveStandIn } from './helpers/missive-stand-in.ts'
 import type { MissiveStandIn } from './helpers/missive-stand-in.ts'
@@ -147,7 +147,7 @@ describe('DeliveryWorker', () => {
     const began = Date.now()
     const worker = startWorker({
       client: new MissiveClient({ baseUrl: standIn.url, fetch: countingFetch }),
-      limits: { concurrency: 5, windows: [{ limit: 4, windowMs: 250 }] },
+      limits: { concurrency: 5, windows: [{ limit: 4, windowMs: 250 }], marginMs: 0 },
     })
     await worker.idle()
     expect(standIn.accepted).toHaveLength(12)

@@ -1,0 +1,23 @@
+/**
+ * Whether the last commit failed, for `/readyz`: a full disk or a lost database makes the queue
+ * refuse work, and a load balancer should stop sending webhooks here until a commit succeeds again.
+ */
+export class CommitHealth {
+  #failure: string | undefined
+
+  get failure(): string | undefined {
+    return this.#failure
+  }
+
+  /** Run a commit and record how it went; its error is passed on. */
+  async track<T>(commit: () => T | Promise<T>): Promise<T> {
+    try {
+      const result = await commit()
+      this.#failure = undefined
+      return result
+    } catch (error) {
+      this.#failure = `the last commit failed: ${error instanceof Error ? error.message : String(error)}`
+      throw error
+    }
+  }
+}
