@@ -3,18 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { backoff, DEFAULT_RETRY_POLICY } from '../src/delivery/backoff.ts'
 import { laneCapacity, laneOpensAt, MISSIVE_RATE_LIMITS, rateLimits, recordStarts } from '../src/delivery/rate-limiter.ts'
 import type { Lane, RateLimits } from '../src/delivery/rate-limiter.ts'
-
-/** The most starts found in any closed span of `windowMs`. */
-function busiestWindow(starts: number[], windowMs: number): number {
-  const sorted = [...starts].sort((a, b) => a - b)
-  let most = 0
-  let from = 0
-  for (let to = 0; to < sorted.length; to++) {
-    while (sorted[to]! - sorted[from]! > windowMs) from++
-    most = Math.max(most, to - from + 1)
-  }
-  return most
-}
+import { busiestWindow } from './helpers/missive-stand-in.ts'
 
 function assertWithin(starts: number[], limits: RateLimits): void {
   for (const { limit, windowMs } of limits.windows) expect(busiestWindow(starts, windowMs)).toBeLessThanOrEqual(limit)
