@@ -4,6 +4,11 @@ import { join, resolve } from 'node:path'
 import { DEFAULT_MISSIVE_API_BASE_URL } from '@missive-integrations/core'
 import { MISSIVE_RATE_LIMITS, rateLimits, type RateLimits } from './delivery/rate-limiter.js'
 
+/** How long a request to Missive may take: 10 s, or a third of the lease when instances share a queue. */
+export function missiveTimeoutMs(config: Pick<Config, 'databaseUrl' | 'leaseMs'>): number {
+  return config.databaseUrl === undefined ? 10_000 : Math.min(10_000, Math.floor(config.leaseMs / 3))
+}
+
 /** The server's configuration, after every value has been checked. */
 export interface Config {
   port: number
@@ -70,7 +75,7 @@ export const SETTINGS = [
     env: 'LEASE_SECONDS',
     flag: 'lease-seconds',
     default: '30',
-    help: 'with DATABASE_URL: how long a post being sent stays reserved for its instance; after a crash, other instances send it once this runs out (at least 15)',
+    help: 'with DATABASE_URL: how long a post being sent stays reserved for its instance; after a crash, other instances send it once this runs out (at least 6; requests to Missive time out after a third of it, 10 s at most)',
   },
   {
     env: 'MISSIVE_RATE_LIMITS',
@@ -183,13 +188,16 @@ function parseDatabaseUrl(text: string | undefined): string | undefined {
   return text
 }
 
-/** Missive answers within its 10 s timeout: a lease must outlast that and the commit that records the answer. */
-export const MIN_LEASE_SECONDS = 15
+/**
+ * A lease must outlast a request to Missive and the commit that records its answer: with
+ * DATABASE_URL, requests time out after a third of the lease (10 s at most, the default).
+ */
+export const MIN_LEASE_SECONDS = 6
 
 function parseLeaseSeconds(text: string): number {
   const seconds = Number(text)
   if (!/^\d+$/.test(text) || seconds < MIN_LEASE_SECONDS) {
-    throw new ConfigError(`LEASE_SECONDS must be a whole number of seconds, at least ${MIN_LEASE_SECONDS} (a request to Missive may take 10 s), got ${JSON.stringify(text)}`)
+    throw new ConfigError(`LEASE_SECONDS must be a whole number of seconds, at least ${MIN_LEASE_SECONDS} (a post's request to Missive must fit in it), got ${JSON.stringify(text)}`)
   }
   return seconds
 }

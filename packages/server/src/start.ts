@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { dirname, join } from 'node:path'
 import type { Logger } from 'pino'
 import { buildApp } from './app.js'
-import type { Config } from './config.js'
+import { missiveTimeoutMs, type Config } from './config.js'
 import { DeliveryWorker } from './delivery/worker.js'
 import { createLogger } from './logger.js'
 import { createMetrics } from './metrics.js'
@@ -60,7 +60,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const app = buildApp({ providers, queue, config, logger, metrics, ...(playground ? { playground } : {}) })
   const worker = new DeliveryWorker({
     queue,
-    client: new MissiveClient({ baseUrl: config.missiveApiBaseUrl }),
+    client: new MissiveClient({ baseUrl: config.missiveApiBaseUrl, timeoutMs: missiveTimeoutMs(config) }),
     logger: logger.child({ component: 'worker' }),
     observer: metrics.observer,
     limits: config.rateLimits,
