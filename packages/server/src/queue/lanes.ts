@@ -13,6 +13,8 @@ export function laneOf(token: string): Buffer {
 export interface StoredLane extends Lane {
   key: Buffer
   servedAt: number
+  /** Heads due now (counted up to the claim's limit). */
+  due: number
 }
 
 /** A claim's plan: how many posts to take from each lane, and the lanes closed by time until when. */
@@ -35,7 +37,7 @@ export function shareClaim(lanes: readonly StoredLane[], limits: RateLimits, now
       plan.closed.push({ lane, openAt })
       continue
     }
-    const take = Math.min(left, laneCapacity(lane, limits, now))
+    const take = Math.min(left, lane.due, laneCapacity(lane, limits, now))
     if (take > 0) {
       plan.shares.push({ lane, take })
       left -= take

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import pg from 'pg'
 import { MISSIVE_RATE_LIMITS, type RateLimits } from '../../delivery/rate-limiter.js'
@@ -31,6 +31,8 @@ const PRUNE_EVERY_MS = 10 * 60 * 1000
 const MAX_KEYS_PER_TRANSACTION = 200
 /** Deliveries one enqueue transaction takes at most (each has a few order keys to lock). */
 const MAX_BATCH = 100
+/** Wake-ups within this long after a commit go out as one NOTIFY. */
+const NOTIFY_AFTER_MS = 5
 
 export interface PostgresQueueOptions {
   /** `postgres://user:password@host:5432/database` (DATABASE_URL). */
@@ -90,6 +92,7 @@ export class PostgresQueue implements QueueBackend {
   readonly #groupCommit: GroupCommit
   readonly #health = new CommitHealth()
   #pruneTimer: NodeJS.Timeout | undefined
+  #notifying: NodeJS.Timeout | undefined
   #limits: RateLimits = MISSIVE_RATE_LIMITS
   #closed = false
 
@@ -144,7 +147,7 @@ export class PostgresQueue implements QueueBackend {
 
   async #commitBatch(batch: PendingDelivery[]): Promise<EnqueueResult[]> {
     const now = this.#now()
-    return this.#durably(async (db) => {
+    return this.#durably(async (db, wake) => {
       const digests = [...new Set(batch.map((delivery) => delivery.digest.toString('hex')))].sort()
       const { rows } = await db.query<{ digest: Buffer }>(SQL.recordDeliveries, [
         digests.map((hex) => Buffer.from(hex, 'hex')),
@@ -202,7 +205,7 @@ export class PostgresQueue implements QueueBackend {
         now,
         more.head,
       ])
-      await db.query(SQL.notify, [this.#channel, ''])
+      wake()
       return batch.map((delivery) => results.get(delivery) ?? { status: 'duplicate', queued: 0 })
     })
   }
@@ -211,10 +214,13 @@ export class PostgresQueue implements QueueBackend {
     this.#assertOpen()
     this.#limits = limits
     // Outside a transaction: an idle queue costs one statement per poll.
-    const due = (await this.#pool.query<{ lane: Buffer }>(SQL.dueLanes, [now])).rows.map((row) => row.lane)
-    if (due.length === 0) return []
+    const found = (await this.#pool.query<{ lane: Buffer; stored: boolean; due: number }>(SQL.dueLanes, [now, limits.concurrency, limit])).rows
+    if (found.length === 0) return []
+    const due = found.map((row) => row.lane)
+    const dueOf = new Map(found.map((row) => [row.lane.toString('hex'), row.due]))
+    const missing = found.filter((row) => !row.stored).map((row) => row.lane)
     const claimed = await this.#durably(async (db) => {
-      await db.query(SQL.createLanes, [due])
+      if (missing.length > 0) await db.query(SQL.createLanes, [missing])
       const locked = (await db.query<{ lane: Buffer; starts: number[]; paused_until: number; served_at: number }>(SQL.lockLanes, [due, now])).rows
       if (locked.length === 0) return []
       const counts = new Map(
@@ -229,6 +235,7 @@ export class PostgresQueue implements QueueBackend {
         pausedUntil: row.paused_until,
         servedAt: row.served_at,
         inFlight: counts.get(row.lane.toString('hex')) ?? 0,
+        due: dueOf.get(row.lane.toString('hex')) ?? 0,
       }))
       const { shares, closed } = shareClaim(lanes, limits, now, limit)
       const rows =
@@ -262,13 +269,13 @@ export class PostgresQueue implements QueueBackend {
   async complete(post: Claimed, delivered: { conversation?: string | undefined } = {}): Promise<void> {
     this.#assertOpen()
     const id = Number(post.id)
-    await this.#durably(async (db) => {
+    await this.#durably(async (db, wake) => {
       const keys = await this.#lockKeysAround(db, id)
       const { rowCount } = await db.query(SQL.complete, [id, delivered.conversation ?? null, this.#now()])
       if (!rowCount) return
       for (const key of keys) await this.#promote(db, key)
       // Its lane has a free slot, its key (or a follow-up) a new head: any instance may take them.
-      await db.query(SQL.notify, [this.#channel, ''])
+      wake()
     })
   }
 
@@ -291,14 +298,14 @@ export class PostgresQueue implements QueueBackend {
   async deadLetter(post: Claimed, request: DeadLetterRequest): Promise<string[]> {
     this.#assertOpen()
     const id = Number(post.id)
-    return this.#durably(async (db) => {
+    return this.#durably(async (db, wake) => {
       const now = this.#now()
       const keys = await this.#lockKeysAround(db, id)
       const { rowCount } = await db.query(SQL.deadLetter, [id, post.attempt, request.reason, request.httpStatus ?? null, now])
       if (!rowCount) return []
       const followUps = (await db.query<{ id: number }>(SQL.deadFollowUps, [id, followUpReason(post.id, request.reason), now])).rows
       for (const key of keys) await this.#promote(db, key)
-      await db.query(SQL.notify, [this.#channel, ''])
+      wake()
       return followUps.map((row) => String(row.id)).sort((a, b) => Number(a) - Number(b))
     })
   }
@@ -342,20 +349,20 @@ export class PostgresQueue implements QueueBackend {
     this.#assertOpen()
     let count = 0
     if (ids !== 'all') {
-      count = await this.#durably(async (db) => {
+      count = await this.#durably(async (db, wake) => {
         // A follow-up only goes out after its delivery's first post: its dead first post comes back with it.
         const targets = (await db.query<{ id: number; order_key: string }>(SQL.replayTargets, [postIds(ids)])).rows
-        return this.#replay(db, targets.map((row) => row.id), targets.map((row) => row.order_key))
+        return this.#replay(db, wake, targets.map((row) => row.id), targets.map((row) => row.order_key))
       })
     } else {
       // In slices of order keys, so that no transaction holds too many locks.
       for (;;) {
-        const replayed = await this.#durably(async (db) => {
+        const replayed = await this.#durably(async (db, wake) => {
           const keys = (await db.query<{ order_key: string }>(SQL.deadKeys, [MAX_KEYS_PER_TRANSACTION])).rows.map((row) => row.order_key)
           if (keys.length === 0) return undefined
           await this.#lockKeys(db, keys)
           const dead = (await db.query<{ id: number }>(SQL.deadOfKeys, [keys])).rows.map((row) => row.id)
-          return this.#replay(db, dead, keys)
+          return this.#replay(db, wake, dead, keys)
         })
         if (replayed === undefined) break
         count += replayed
@@ -364,12 +371,12 @@ export class PostgresQueue implements QueueBackend {
     return count
   }
 
-  async #replay(db: pg.ClientBase, ids: number[], keys: string[]): Promise<number> {
+  async #replay(db: pg.ClientBase, wake: () => void, ids: number[], keys: string[]): Promise<number> {
     if (ids.length === 0) return 0
     await this.#lockKeys(db, keys)
     const { rowCount } = await db.query(SQL.replay, [ids, this.#now()])
     for (const key of new Set(keys)) await this.#promote(db, key)
-    await db.query(SQL.notify, [this.#channel, ''])
+    wake()
     return rowCount ?? 0
   }
 
@@ -390,8 +397,25 @@ export class PostgresQueue implements QueueBackend {
     this.#closed = true
     clearInterval(this.#pruneTimer)
     await draining
+    if (this.#notifying) {
+      clearTimeout(this.#notifying)
+      this.#notifying = undefined
+      await this.#pool.query(SQL.notify, [this.#channel]).catch(() => undefined)
+    }
     await this.#notifier?.close()
     await this.#pool.end()
+  }
+
+  /**
+   * Tell every instance (this one included) that posts may have become claimable, once what is
+   * being committed now has committed: one NOTIFY for everything within a few milliseconds.
+   */
+  #notify(): void {
+    if (this.#notifying) return
+    this.#notifying = setTimeout(() => {
+      this.#notifying = undefined
+      if (!this.#closed) void this.#pool.query(SQL.notify, [this.#channel]).catch(() => undefined)
+    }, NOTIFY_AFTER_MS)
   }
 
   /** Move the head of `key` to the post that may go out next (see heads.ts). */
@@ -404,9 +428,7 @@ export class PostgresQueue implements QueueBackend {
 
   /** Lock a post's order key and its pending follow-ups' keys; returns them. */
   async #lockKeysAround(db: pg.ClientBase, id: number): Promise<string[]> {
-    const keys = (await db.query<{ order_key: string }>(SQL.keysAround, [id])).rows.map((row) => row.order_key)
-    await this.#lockKeys(db, keys)
-    return keys
+    return (await db.query<{ order_key: string }>(SQL.lockKeysAround, [id, this.#lockPrefix])).rows.map((row) => row.order_key)
   }
 
   /**
@@ -416,23 +438,28 @@ export class PostgresQueue implements QueueBackend {
    */
   async #lockKeys(db: pg.ClientBase, keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return
-    const locks = [...new Set(keys.map((key) => this.#lockId(key)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    await db.query(SQL.lockKeys, [locks.map(String)])
+    await db.query(SQL.lockKeys, [keys, this.#lockPrefix])
   }
 
-  #lockId(key: string): bigint {
-    return createHash('sha256').update(`${this.schema}\0${key}`).digest().readBigInt64BE(0)
+  /** Advisory locks are database-wide: this queue's are namespaced by its schema. */
+  get #lockPrefix(): string {
+    return `${this.schema}:`
   }
 
-  /** Run `write` in a transaction; resolves once it has committed (PostgreSQL's commit is durable). */
-  async #durably<T>(write: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Run `write` in a transaction; resolves once it has committed (PostgreSQL's commit is durable).
+   * `wake()` asks for a NOTIFY once the commit is done.
+   */
+  async #durably<T>(write: (db: pg.PoolClient, wake: () => void) => Promise<T>): Promise<T> {
     return this.#health.track(async () => {
       const db = await this.#pool.connect()
       let broken = false
+      let woken = false
       try {
         await db.query('BEGIN')
-        const result = await write(db)
+        const result = await write(db, () => (woken = true))
         await db.query('COMMIT')
+        if (woken) this.#notify()
         return result
       } catch (error) {
         await db.query('ROLLBACK').catch(() => {
@@ -449,7 +476,7 @@ export class PostgresQueue implements QueueBackend {
     const db = await this.#pool.connect()
     try {
       // Several instances starting at once: one migrates, the others wait and then find nothing to do.
-      await db.query('SELECT pg_advisory_lock($1)', [String(this.#lockId('schema migrations'))])
+      await db.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`${this.#lockPrefix}schema migrations`])
       try {
         await db.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`)
         await db.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())')
@@ -466,7 +493,7 @@ export class PostgresQueue implements QueueBackend {
           }
         }
       } finally {
-        await db.query('SELECT pg_advisory_unlock($1)', [String(this.#lockId('schema migrations'))])
+        await db.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [`${this.#lockPrefix}schema migrations`])
       }
     } finally {
       db.release()

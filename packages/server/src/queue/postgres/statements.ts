@@ -12,8 +12,18 @@ export const SQL = {
     ON CONFLICT (digest) DO UPDATE SET received_at = excluded.received_at WHERE deliveries.received_at <= $3
     RETURNING digest`,
   seen: 'SELECT 1 FROM deliveries WHERE digest = $1 AND received_at > $2',
-  // Transaction-level advisory locks, one per order key (a 64-bit hash), taken in sorted order.
-  lockKeys: 'SELECT pg_advisory_xact_lock(key) FROM unnest($1::bigint[]) AS key',
+  // Transaction-level advisory locks, one per order key (a 64-bit hash within the schema), taken in
+  // sorted order so that two transactions never wait for each other's keys crosswise.
+  lockKeys: `
+    SELECT pg_advisory_xact_lock(lock) FROM (
+      SELECT DISTINCT hashtextextended($2 || key, 0) AS lock FROM unnest($1::text[]) AS key ORDER BY lock
+    ) AS locks`,
+  // The same for the keys a post's outcome touches (its own, its pending follow-ups'), returned.
+  lockKeysAround: `
+    SELECT order_key, pg_advisory_xact_lock(lock) FROM (
+      SELECT DISTINCT order_key, hashtextextended($2 || order_key, 0) AS lock FROM posts
+      WHERE id = $1 OR (after_id = $1 AND state = 'pending') ORDER BY lock
+    ) AS locks`,
   activeKeys: "SELECT DISTINCT order_key FROM posts WHERE order_key = ANY($1) AND state IN ('pending', 'in_flight')",
   nextIds: "SELECT nextval('posts_id_seq') AS id FROM generate_series(1, $1)",
   insertPosts: `
@@ -22,15 +32,24 @@ export const SQL = {
     SELECT id, delivery_key, seq, order_key, after_id, lane, provider, event, token, body, 'pending', is_head, 0, $11, $11, $11
     FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::bigint[], $6::bytea[], $7::text[], $8::text[], $9::text[], $10::text[],
       $12::boolean[]) AS p(id, delivery_key, seq, order_key, after_id, lane, provider, event, token, body, is_head)`,
-  notify: 'SELECT pg_notify($1, $2)',
-  // Lanes with a head due now, by a loose index scan of posts_due (one probe per lane).
+  // Sent after the commit, on its own: a transaction that notifies holds a database-wide lock
+  // through its commit, which would serialise every instance's commits.
+  notify: "SELECT pg_notify($1, '')",
+  // Lanes with a head due now, by a loose index scan of posts_due (one probe per lane), that are
+  // open and not full: a glance without a transaction, so that a busy queue's wake-ups stay cheap.
   dueLanes: `
     WITH RECURSIVE l(lane) AS (
       (SELECT lane FROM posts WHERE is_head ORDER BY lane LIMIT 1)
       UNION ALL
       SELECT (SELECT p.lane FROM posts p WHERE p.is_head AND p.lane > l.lane ORDER BY p.lane LIMIT 1) FROM l WHERE l.lane IS NOT NULL
     )
-    SELECT lane FROM l WHERE lane IS NOT NULL AND EXISTS (SELECT 1 FROM posts p WHERE p.lane = l.lane AND p.is_head AND p.due_at <= $1)`,
+    SELECT * FROM (
+      SELECT l.lane, lanes.lane IS NOT NULL AS stored,
+        (SELECT count(*) FROM (SELECT 1 FROM posts p WHERE p.lane = l.lane AND p.is_head AND p.due_at <= $1 LIMIT $3) AS heads) AS due
+      FROM l LEFT JOIN lanes ON lanes.lane = l.lane
+      WHERE l.lane IS NOT NULL AND COALESCE(lanes.open_at, 0) <= $1
+        AND (SELECT count(*) FROM posts f WHERE f.lane = l.lane AND f.state = 'in_flight' AND f.due_at > $1) < $2
+    ) AS lanes WHERE due > 0`,
   createLanes: 'INSERT INTO lanes (lane) SELECT unnest($1::bytea[]) ON CONFLICT (lane) DO NOTHING',
   // Skipped, not waited for, when another instance is claiming from it right now.
   lockLanes: `
@@ -56,10 +75,6 @@ export const SQL = {
     UPDATE lanes SET starts = saved.starts, open_at = saved.open_at, served_at = saved.served_at
     FROM jsonb_to_recordset($1::jsonb) AS saved(lane text, starts bigint[], open_at bigint, served_at bigint)
     WHERE lanes.lane = decode(saved.lane, 'hex')`,
-  // The order keys a post's outcome touches: its own, and its pending follow-ups'.
-  keysAround: `
-    SELECT order_key FROM posts WHERE id = $1
-    UNION SELECT order_key FROM posts WHERE after_id = $1 AND state = 'pending'`,
   firstOfKey: `
     SELECT first.id, first.state, first.after_id,
       (SELECT parent.state FROM posts AS parent WHERE parent.id = first.after_id) AS parent_state,

@@ -234,7 +234,7 @@ export class SqliteQueue implements QueueBackend {
     this.#limits = limits
     const taken: Array<{ lane: StoredLane; count: number }> = []
     const claimed = await this.#durably(() => {
-      const lanes = this.#statements.dueLanes.all({ now }).map(toStoredLane)
+      const lanes = this.#statements.dueLanes.all({ now, limit }).map(toStoredLane)
       const posts: QueuedPost[] = []
       const { shares, closed } = shareClaim(lanes, limits, now, limit)
       for (const { lane, openAt } of closed) this.#statements.closeLane.run({ lane: lane.key, openAt })
@@ -436,6 +436,7 @@ function toStoredLane(row: LaneRow): StoredLane {
     pausedUntil: row.paused_until ?? 0,
     servedAt: row.served_at ?? 0,
     inFlight: row.in_flight,
+    due: row.due,
   }
 }
 
@@ -456,7 +457,7 @@ function prepareStatements(db: Database.Database) {
     recentDeliveries: db.prepare<[number], { dedupe_key: string; received_at: number }>(SQL.recentDeliveries),
     hasActive: db.prepare<[string], { found: number }>(SQL.hasActive),
     insertPost: db.prepare<[string, number, string, number | null, Buffer, string, string | null, string, string, number, number, number, number]>(SQL.insertPost),
-    dueLanes: db.prepare<{ now: number }, LaneRow>(SQL.dueLanes),
+    dueLanes: db.prepare<{ now: number; limit: number }, LaneRow>(SQL.dueLanes),
     dueHeads: db.prepare<[Buffer, number, number], ClaimedRow>(SQL.dueHeads),
     markInFlight: db.prepare<[number, number, number]>(SQL.markInFlight),
     closeLane: db.prepare<{ lane: Buffer; openAt: number }>(SQL.closeLane),

@@ -5,6 +5,7 @@ export interface LaneRow {
   paused_until: number | null
   served_at: number | null
   in_flight: number
+  due: number
 }
 
 /**
@@ -26,11 +27,13 @@ export const SQL = {
          UNION ALL
          SELECT (SELECT MIN(lane) FROM posts INDEXED BY posts_due WHERE is_head = 1 AND lane > l.lane) FROM l WHERE l.lane IS NOT NULL
        )
-       SELECT l.lane, lanes.starts, lanes.paused_until, lanes.served_at,
-         (SELECT COUNT(*) FROM posts INDEXED BY posts_in_flight WHERE posts.lane = l.lane AND state = 'in_flight' AND due_at > @now) AS in_flight
-       FROM l LEFT JOIN lanes ON lanes.lane = l.lane
-       WHERE l.lane IS NOT NULL AND COALESCE(lanes.open_at, 0) <= @now
-         AND EXISTS (SELECT 1 FROM posts INDEXED BY posts_due WHERE posts.lane = l.lane AND is_head = 1 AND due_at <= @now)`,
+       SELECT * FROM (
+         SELECT l.lane, lanes.starts, lanes.paused_until, lanes.served_at,
+           (SELECT COUNT(*) FROM posts INDEXED BY posts_in_flight WHERE posts.lane = l.lane AND state = 'in_flight' AND due_at > @now) AS in_flight,
+           (SELECT COUNT(*) FROM (SELECT 1 FROM posts INDEXED BY posts_due WHERE posts.lane = l.lane AND is_head = 1 AND due_at <= @now LIMIT @limit)) AS due
+         FROM l LEFT JOIN lanes ON lanes.lane = l.lane
+         WHERE l.lane IS NOT NULL AND COALESCE(lanes.open_at, 0) <= @now
+       ) WHERE due > 0`,
   // A lane's due heads, oldest due first: pending ones, and in-flight ones whose lease ran out.
   dueHeads: `SELECT id, provider, event, token, body, attempts, first_error_at, created_at, state = 'in_flight' AS resumed,
          (SELECT parent.conversation_id FROM posts AS parent WHERE parent.id = posts.after_id) AS parent_conversation
