@@ -372,6 +372,7 @@ describe('DeliveryWorker against misbehaving peers', () => {
         side.exec(`
           CREATE TRIGGER full BEFORE UPDATE ON posts BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;
           CREATE TRIGGER full_meta BEFORE INSERT ON meta BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;
+          CREATE TRIGGER full_lanes BEFORE UPDATE ON lanes BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;
         `)
       }
       return undefined
@@ -383,7 +384,7 @@ describe('DeliveryWorker against misbehaving peers', () => {
     // Still in flight, and nothing overtakes it; /readyz would say why.
     expect(await queue.stats()).toEqual({ pending: 1, inFlight: 1, deadLetters: 0 })
     expect((await queue.ready()).ready).toBe(false)
-    side.exec('DROP TRIGGER full; DROP TRIGGER full_meta')
+    side.exec('DROP TRIGGER full; DROP TRIGGER full_meta; DROP TRIGGER full_lanes')
     side.close()
     await worker.idle()
     expect(texts(standIn.created)).toEqual(['accepted while the disk filled', 'the next in its conversation'])

@@ -9,11 +9,14 @@ export class CommitHealth {
     return this.#failure
   }
 
-  /** Run a commit and record how it went; its error is passed on. */
-  async track<T>(commit: () => T | Promise<T>): Promise<T> {
+  /**
+   * Run a commit and record how it went; its error is passed on. Only a commit that writes for
+   * sure (`proves`) clears a failure: a claim that found nothing commits on a full disk too.
+   */
+  async track<T>(commit: () => T | Promise<T>, proves = true): Promise<T> {
     try {
       const result = await commit()
-      this.#failure = undefined
+      if (proves) this.#failure = undefined
       return result
     } catch (error) {
       this.#failure = `the last commit failed: ${error instanceof Error ? error.message : String(error)}`

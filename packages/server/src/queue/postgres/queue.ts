@@ -262,7 +262,7 @@ export class PostgresQueue implements QueueBackend {
       }
       if (saved.length > 0) await db.query(SQL.saveLanes, [JSON.stringify(saved)])
       return rows.map(toQueuedPost)
-    })
+    }, false)
     return claimed.sort((a, b) => Number(a.id) - Number(b.id))
   }
 
@@ -450,7 +450,7 @@ export class PostgresQueue implements QueueBackend {
    * Run `write` in a transaction; resolves once it has committed (PostgreSQL's commit is durable).
    * `wake()` asks for a NOTIFY once the commit is done.
    */
-  async #durably<T>(write: (db: pg.PoolClient, wake: () => void) => Promise<T>): Promise<T> {
+  async #durably<T>(write: (db: pg.PoolClient, wake: () => void) => Promise<T>, proves = true): Promise<T> {
     return this.#health.track(async () => {
       const db = await this.#pool.connect()
       let broken = false
@@ -469,7 +469,7 @@ export class PostgresQueue implements QueueBackend {
       } finally {
         db.release(broken)
       }
-    })
+    }, proves)
   }
 
   async #migrate(): Promise<void> {
