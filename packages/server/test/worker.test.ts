@@ -7,6 +7,7 @@ import Database from 'better-sqlite3'
 import { MissiveApiError, MissiveClient } from '@missive-integrations/core'
 import type { MissivePost } from '@missive-integrations/core'
 import { DeliveryWorker } from '../src/delivery/worker.ts'
+import { MISSIVE_RATE_LIMITS } from '../src/delivery/rate-limiter.ts'
 import type { DeliveryWorkerOptions } from '../src/delivery/worker.ts'
 import { openSqliteQueue } from '../src/queue/sqlite/queue.ts'
 import type { SqliteQueue } from '../src/queue/sqlite/queue.ts'
@@ -24,7 +25,7 @@ let dir: string
 let queue: SqliteQueue
 const workers: DeliveryWorker[] = []
 let logLines: string[] = []
-let events: { delivered: unknown[]; retried: Array<{ failure: string; delayMs: number; attempts: number }>; deadLettered: Array<{ reason: string }> }
+let events: { delivered: unknown[]; retried: Array<{ failure: string; delayMs: number; attempts: number }>; deadLettered: Array<{ reason: string }>; resent: Array<{ attempts: number }> }
 
 beforeAll(async () => {
   standIn = await startMissiveStandIn()
@@ -37,7 +38,7 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'worker-test-'))
   queue = await openSqliteQueue({ dataDir: dir })
   logLines = []
-  events = { delivered: [], retried: [], deadLettered: [] }
+  events = { delivered: [], retried: [], deadLettered: [], resent: [] }
 })
 afterEach(async () => {
   for (const worker of workers.splice(0)) await worker.stop()
@@ -56,6 +57,7 @@ function startWorker(options: Partial<DeliveryWorkerOptions> & { baseUrl?: strin
     delivered: (info) => events.delivered.push(info),
     retried: (info) => events.retried.push(info),
     deadLettered: (info) => events.deadLettered.push(info),
+    resent: (info) => events.resent.push(info),
   }
   const worker = new DeliveryWorker({
     queue,
@@ -300,6 +302,21 @@ function simulatedClock(start = Date.UTC(2026, 0, 1)) {
   }
   return clock
 }
+
+describe('DeliveryWorker after a crash', () => {
+  it('sends again what a crashed server had in flight, counted and logged as a possible duplicate', async () => {
+    await enqueue([post('crashed', 'was in flight')])
+    // The server that claimed it died before Missive's answer was recorded.
+    expect(await queue.claim({ now: Date.now(), limit: 10, limits: MISSIVE_RATE_LIMITS })).toHaveLength(1)
+    await queue.close()
+    queue = await openSqliteQueue({ dataDir: dir })
+    const worker = startWorker()
+    await worker.idle()
+    expect(texts(standIn.created)).toEqual(['was in flight'])
+    expect(events.resent).toEqual([expect.objectContaining({ attempts: 2 })])
+    expect(logLines.some((line) => line.includes('its previous attempt was cut off'))).toBe(true)
+  })
+})
 
 describe('DeliveryWorker against misbehaving peers', () => {
   it('never follows a redirect: the post is retried, sent once, and never lands elsewhere', async () => {

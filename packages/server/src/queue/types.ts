@@ -34,6 +34,12 @@ export interface PostQueue {
   close(): Promise<void>
 }
 
+/**
+ * One webhook's posts. Burst digests (folding a reference's posts past K per W seconds into one
+ * digest post) slot in behind this: both backends commit a delivery in one transaction with its
+ * order keys held, so a digest row keyed by (order key, window) can be upserted there, before
+ * the 202, and claimed like any other head of its key.
+ */
 export interface EnqueueRequest {
   provider: string
   event: string | undefined

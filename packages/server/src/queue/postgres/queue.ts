@@ -56,7 +56,7 @@ export async function openPostgresQueue(options: PostgresQueueOptions): Promise<
     await queue.open()
   } catch (error) {
     await queue.close().catch(() => undefined)
-    throw error
+    throw new Error(`cannot open the PostgreSQL queue at ${describeDatabase(options.connectionString)}: ${(error as Error).message}`, { cause: error })
   }
   return queue
 }
