@@ -1,17 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { pino } from 'pino'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { MissiveClient } from '@missive-integrations/core'
 import { runCli } from '../src/commands.ts'
 import { parseRateLimits } from '../src/config.ts'
-import { DeliveryWorker } from '../src/delivery/worker.ts'
 import { rateLimits } from '../src/delivery/rate-limiter.ts'
 import { openPostgresQueue } from '../src/queue/postgres/queue.ts'
 import { delivery, describeQueueBackend, post } from './helpers/describe-queue-backend.ts'
-import { busiestWindow, freePort, startMissiveStandIn, type MissiveStandIn } from './helpers/missive-stand-in.ts'
-import { createDatabase, DATABASE_URL, postgresBackend, sql, type Store, type TestQueue } from './helpers/queue-backends.ts'
+import { busiestWindow, freePort, startMissiveStandIn } from './helpers/missive-stand-in.ts'
+import { createDatabase, DATABASE_URL, postgresBackend, sql, type Store } from './helpers/queue-backends.ts'
+import { useStandInWorkers } from './helpers/stand-in-workers.ts'
 
 // Locally without DATABASE_URL these are skipped, and say so; .ci/run starts a PostgreSQL server
 // and sets REQUIRE_POSTGRES, so that in CI they can never be skipped silently.
@@ -36,37 +34,16 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL backend', () => {
 
   describe('several instances on one database', () => {
     let store: Store
-    let standIn: MissiveStandIn
-    const workers: DeliveryWorker[] = []
-    beforeAll(async () => {
-      standIn = await startMissiveStandIn()
-    })
-    afterAll(async () => {
-      await standIn.close()
-    })
+    const missive = useStandInWorkers()
+    const { startWorker } = missive
     beforeEach(async () => {
-      standIn.reset()
       store = await postgresBackend.store()
     })
     afterEach(async () => {
-      for (const worker of workers.splice(0)) await worker.stop()
       await store.destroy()
     })
 
     const instances = (count: number) => Promise.all(Array.from({ length: count }, () => store.open()))
-
-    function startWorker(queue: TestQueue, options: Partial<ConstructorParameters<typeof DeliveryWorker>[0]> = {}): DeliveryWorker {
-      const worker = new DeliveryWorker({
-        queue,
-        client: new MissiveClient({ baseUrl: standIn.url, timeoutMs: 2_000 }),
-        logger: pino({ level: 'silent' }),
-        retry: { baseMs: 10, capMs: 50 },
-        ...options,
-      })
-      workers.push(worker)
-      worker.start()
-      return worker
-    }
 
     it.each([2, 3])('%i instances racing for claims take every post once, one at a time and in order per conversation', async (count) => {
       const queues = await instances(count)
@@ -113,20 +90,20 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL backend', () => {
     })
 
     it('keeps each token within its limits across three instances together (the stand-in’s clock)', async () => {
-      standIn.delayMs = 30
+      missive.standIn.delayMs = 30
       const limits = parseRateLimits('3,8/1s,20/4s')
       const queues = await instances(3)
       for (let i = 0; i < 56; i++) await queues[i % 3]!.enqueue(delivery(`rate-${i}`, [post(`rate-${i}`)], `token-${i % 2}`))
       for (const queue of queues) startWorker(queue, { limits, pollIntervalMs: 50 })
-      await vi.waitFor(() => expect(standIn.accepted).toHaveLength(56), { timeout: 20_000, interval: 50 })
+      await vi.waitFor(() => expect(missive.standIn.accepted).toHaveLength(56), { timeout: 20_000, interval: 50 })
       for (const token of ['token-0', 'token-1']) {
-        const times = standIn.timestamps(token)
+        const times = missive.standIn.timestamps(token)
         expect(times).toHaveLength(28)
-        expect(standIn.maxConcurrent(token)).toBeLessThanOrEqual(3)
+        expect(missive.standIn.maxConcurrent(token)).toBeLessThanOrEqual(3)
         expect(busiestWindow(times, 1_000)).toBeLessThanOrEqual(8)
         expect(busiestWindow(times, 4_000)).toBeLessThanOrEqual(20)
       }
-      expect(new Set(standIn.created.map((request) => request.body.posts.text)).size).toBe(56)
+      expect(new Set(missive.standIn.created.map((request) => request.body.posts.text)).size).toBe(56)
     })
 
     it('answers a redelivery that lands on another instance as a duplicate, even when both arrive at once', async () => {
@@ -153,7 +130,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL backend', () => {
       await worker.idle()
       await new Promise((resolve) => setTimeout(resolve, 100))
       await b!.enqueue(delivery('wake', [post('wake', 'woken')]))
-      await vi.waitFor(() => expect(standIn.accepted.map((request) => request.body.posts.text)).toEqual(['woken']), { timeout: 5_000 })
+      await vi.waitFor(() => expect(missive.standIn.accepted.map((request) => request.body.posts.text)).toEqual(['woken']), { timeout: 5_000 })
     })
   })
 

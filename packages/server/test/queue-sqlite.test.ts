@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
 import { MISSIVE_RATE_LIMITS } from '../src/delivery/rate-limiter.ts'
 import { QueueLockedError } from '../src/queue/errors.ts'
+import { SQLITE_MIGRATIONS } from '../src/queue/sqlite/migrations.ts'
 import { DEDUPE_WINDOW_MS, openSqliteQueue, type SqliteQueue } from '../src/queue/sqlite/queue.ts'
 import type { FlushFile } from '../src/queue/sqlite/wal-sync.ts'
 import type { QueuedPost } from '../src/queue/types.ts'
@@ -157,27 +158,12 @@ describe('SqliteQueue durability', () => {
 })
 
 describe('SqliteQueue upgrades', () => {
-  const V1 = `
-    CREATE TABLE deliveries (dedupe_key TEXT PRIMARY KEY, received_at INTEGER NOT NULL) WITHOUT ROWID;
-    CREATE INDEX deliveries_received_at ON deliveries (received_at);
-    CREATE TABLE posts (id INTEGER PRIMARY KEY AUTOINCREMENT, delivery_key TEXT NOT NULL, seq INTEGER NOT NULL,
-      order_key TEXT NOT NULL, after_id INTEGER, provider TEXT NOT NULL, event TEXT, token TEXT NOT NULL, body TEXT NOT NULL,
-      state TEXT NOT NULL CHECK (state IN ('pending', 'in_flight', 'delivered', 'dead')), is_head INTEGER NOT NULL DEFAULT 0,
-      attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, first_error_at INTEGER, last_error TEXT,
-      http_status INTEGER, conversation_id TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
-    CREATE INDEX posts_state ON posts (state, next_attempt_at);
-    CREATE INDEX posts_head ON posts (order_key) WHERE is_head = 1;
-    CREATE INDEX posts_due ON posts (token, next_attempt_at, id) WHERE is_head = 1 AND state = 'pending';
-    CREATE INDEX posts_order_key ON posts (order_key, id) WHERE state IN ('pending', 'in_flight');
-    CREATE INDEX posts_after_id ON posts (after_id) WHERE after_id IS NOT NULL;
-    CREATE INDEX posts_updated_at ON posts (state, updated_at);
-    PRAGMA user_version = 1;
-  `
-
   function oldFile(dir: string, now: number): void {
     const old = new Database(join(dir, 'queue.sqlite'))
     old.pragma('journal_mode = WAL')
-    old.exec(V1)
+    // A file as a version-1 server left it: that version's own step, and nothing after it.
+    void SQLITE_MIGRATIONS.find((migration) => migration.version === 1)!.up(old)
+    old.pragma('user_version = 1')
     old.prepare('INSERT INTO deliveries VALUES (?, ?)').run('github:old', now - 1000)
     const insert = old.prepare(
       `INSERT INTO posts (delivery_key, seq, order_key, provider, event, token, body, state, is_head, attempts, next_attempt_at, created_at, updated_at)

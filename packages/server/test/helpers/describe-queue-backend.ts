@@ -1,15 +1,13 @@
 // The queue backends' conformance suite: every backend runs it (SQLite always, PostgreSQL when
 // DATABASE_URL is set, and always in CI), so that the HTTP layer and the worker can count on the
 // same semantics whichever backend a server runs on.
-import { pino } from 'pino'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { MissiveClient, type MissivePost } from '@missive-integrations/core'
-import { DeliveryWorker } from '../../src/delivery/worker.ts'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { MissivePost } from '@missive-integrations/core'
 import { rateLimits, type RateLimits } from '../../src/delivery/rate-limiter.ts'
 import { DEDUPE_WINDOW_MS } from '../../src/queue/dedupe.ts'
 import { MAX_POSTS_PER_WEBHOOK, TooManyPostsError } from '../../src/queue/errors.ts'
 import type { EnqueueRequest, QueuedPost } from '../../src/queue/types.ts'
-import { startMissiveStandIn, type MissiveStandIn } from './missive-stand-in.ts'
+import { useStandInWorkers } from './stand-in-workers.ts'
 import type { BackendFactory, Store, TestQueue } from './queue-backends.ts'
 
 /** Roomy limits: a claim is bounded by its own `limit` only, unless a test says otherwise. */
@@ -301,34 +299,11 @@ export function describeQueueBackend(factory: BackendFactory): void {
     })
 
     describe('with a delivery worker and a Missive stand-in', () => {
-      let standIn: MissiveStandIn
-      const workers: DeliveryWorker[] = []
-      beforeAll(async () => {
-        standIn = await startMissiveStandIn()
-      })
-      afterAll(async () => {
-        await standIn.close()
-      })
-      beforeEach(() => standIn.reset())
-      afterEach(async () => {
-        for (const worker of workers.splice(0)) await worker.stop()
-      })
-
-      function startWorker(queue: TestQueue, limits: Partial<RateLimits> = {}): DeliveryWorker {
-        const worker = new DeliveryWorker({
-          queue,
-          client: new MissiveClient({ baseUrl: standIn.url, timeoutMs: 2_000 }),
-          logger: pino({ level: 'silent' }),
-          retry: { baseMs: 10, capMs: 50 },
-          limits,
-        })
-        workers.push(worker)
-        worker.start()
-        return worker
-      }
+      const missive = useStandInWorkers()
+      const startWorker = (queue: TestQueue, limits: Partial<RateLimits> = {}) => missive.startWorker(queue, { limits })
 
       it('delivers every post once, in order per conversation, follow-ups after their first post, 5 at once per token', async () => {
-        standIn.handler = () => ({ status: 201, delayMs: 5 + Math.floor(Math.random() * 20) })
+        missive.standIn.handler = () => ({ status: 201, delayMs: 5 + Math.floor(Math.random() * 20) })
         const queue = await store.open()
         const expected: string[] = []
         for (let i = 0; i < 40; i++) {
@@ -339,29 +314,29 @@ export function describeQueueBackend(factory: BackendFactory): void {
         }
         const worker = startWorker(queue)
         await worker.idle()
-        const sent = standIn.accepted.map((request) => request.body.posts.text!)
+        const sent = missive.standIn.accepted.map((request) => request.body.posts.text!)
         expect([...sent].sort()).toEqual([...expected].sort())
-        expect(standIn.requests).toHaveLength(expected.length)
+        expect(missive.standIn.requests).toHaveLength(expected.length)
         for (let conv = 0; conv < 4; conv++) {
           expect(sent.filter((text) => text.startsWith(`conv-${conv} `))).toEqual(expected.filter((text) => text.startsWith(`conv-${conv} `)))
         }
-        for (const request of standIn.requests.filter((r) => r.body.posts.text?.startsWith('follow-up'))) {
+        for (const request of missive.standIn.requests.filter((r) => r.body.posts.text?.startsWith('follow-up'))) {
           const n = request.body.posts.text!.split('#')[1]!
-          const first = standIn.requests.find((r) => r.body.posts.text === `conv-${Number(n) % 4} #${n}`)!
+          const first = missive.standIn.requests.find((r) => r.body.posts.text === `conv-${Number(n) % 4} #${n}`)!
           expect(first.index).toBeLessThan(request.index)
         }
-        expect(standIn.maxConcurrent('token-a')).toBeLessThanOrEqual(5)
+        expect(missive.standIn.maxConcurrent('token-a')).toBeLessThanOrEqual(5)
         expect(await queue.stats()).toEqual({ pending: 0, inFlight: 0, deadLetters: 0 })
       })
 
       it('waits out a 429’s Retry-After on the whole lane', async () => {
-        standIn.replies.push({ status: 429, headers: { 'retry-after': '1' }, body: { error: 'rate limited' } })
+        missive.standIn.replies.push({ status: 429, headers: { 'retry-after': '1' }, body: { error: 'rate limited' } })
         const queue = await store.open()
         await queue.enqueue(delivery('r-1', [post('r-1', 'limited')]))
         await queue.enqueue(delivery('r-2', [post('r-2', 'same lane')]))
         const worker = startWorker(queue, { concurrency: 1 })
         await worker.idle()
-        const [limited, ...after] = standIn.requests
+        const [limited, ...after] = missive.standIn.requests
         expect(limited?.status).toBe(429)
         expect(after).toHaveLength(2)
         for (const request of after) expect(request.receivedAt - limited!.receivedAt).toBeGreaterThanOrEqual(950)
