@@ -43,6 +43,8 @@ describe.skipIf(!existsSync(cli))('missive-integrations start (built)', () => {
     await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve))
     env = {
       ...process.env,
+      // The embedded SQLite queue, whatever DATABASE_URL the test run has for the PostgreSQL suites.
+      DATABASE_URL: '',
       PORT: '0',
       DATA_DIR: dataDir,
       PROJECT_DIR: repoRoot,
