@@ -118,6 +118,19 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL backend', () => {
       expect((await a!.stats()).pending).toBe(21)
     })
 
+    it('never passes on the failing row PostgreSQL puts in an error’s detail (it holds the token)', async () => {
+      const [queue] = await instances(1)
+      const schema = (queue as unknown as { schema: string }).schema
+      await sql(`
+        CREATE FUNCTION ${schema}.refuse() RETURNS trigger LANGUAGE plpgsql AS
+          $$ BEGIN RAISE EXCEPTION 'new row violates a check' USING DETAIL = 'Failing row contains (' || NEW.token || ')'; END $$;
+        CREATE TRIGGER refuse BEFORE INSERT ON ${schema}.posts FOR EACH ROW EXECUTE FUNCTION ${schema}.refuse();
+      `)
+      const error = await queue!.enqueue(delivery('leak', [post('leak')], 'missive-token-that-must-not-leak')).catch((caught: unknown) => caught)
+      expect((error as Error).message).toBe('new row violates a check')
+      expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain('missive-token-that-must-not-leak')
+    })
+
     it('migrates once when several instances start at once', async () => {
       await instances(4)
       const schema = ((await store.open()) as unknown as { schema: string }).schema

@@ -465,7 +465,7 @@ export class PostgresQueue implements QueueBackend {
         await db.query('ROLLBACK').catch(() => {
           broken = true
         })
-        throw error
+        throw withoutRowData(error)
       } finally {
         db.release(broken)
       }
@@ -503,6 +503,15 @@ export class PostgresQueue implements QueueBackend {
   #assertOpen(): void {
     if (this.#closed) throw new Error('the queue is closed')
   }
+}
+
+/**
+ * A database error as the queue passes it on: its message and code, without `detail`, which
+ * PostgreSQL fills with the failing row ("Failing row contains (…)") — a Missive token included.
+ */
+function withoutRowData(error: unknown): unknown {
+  if (!(error instanceof pg.DatabaseError)) return error
+  return Object.assign(new Error(error.message), { code: error.code })
 }
 
 const INT8_ARRAY = 1016
