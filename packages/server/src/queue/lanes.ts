@@ -6,8 +6,17 @@ import { laneCapacity, laneOpensAt, recordStarts, type Lane, type RateLimits } f
  * line about one) never holds the token itself.
  */
 export function laneOf(token: string): Buffer {
-  return createHash('sha256').update(token).digest().subarray(0, 16)
+  let lane = lanes.get(token)
+  if (!lane) {
+    // A server sees a handful of tokens: hashed once each (the map is dropped if that ever grows).
+    if (lanes.size >= 1_000) lanes.clear()
+    lane = createHash('sha256').update(token).digest().subarray(0, 16)
+    lanes.set(token, lane)
+  }
+  return lane
 }
+
+const lanes = new Map<string, Buffer>()
 
 /** A lane as a backend stores it: its key, its state, and when a claim last took from it. */
 export interface StoredLane extends Lane {
