@@ -16,6 +16,8 @@ export interface RecordedRequest {
   body: { posts: MissivePost }
   /** Date.now() at arrival. */
   receivedAt: number
+  /** What came before `/v1/posts` in the path: a base URL of its own tells senders apart. */
+  via: string
   /** The status answered, once answered (undefined while held, hung or destroyed). */
   status?: number
 }
@@ -95,7 +97,7 @@ export async function startMissiveStandIn(): Promise<MissiveStandIn> {
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = []
     for await (const chunk of request) chunks.push(chunk as Buffer)
-    if (request.method !== 'POST' || request.url !== '/v1/posts') {
+    if (request.method !== 'POST' || !request.url?.endsWith('/v1/posts')) {
       stray.push({ method: request.method, url: request.url })
       response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}')
       return
@@ -108,6 +110,7 @@ export async function startMissiveStandIn(): Promise<MissiveStandIn> {
       token,
       body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as { posts: MissivePost },
       receivedAt: Date.now(),
+      via: request.url.slice(0, -'/v1/posts'.length),
     }
     requests.push(recorded)
     const now = (inFlight.get(token) ?? 0) + 1
