@@ -95,15 +95,17 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL backend', () => {
       const queues = await instances(3)
       for (let i = 0; i < 56; i++) await queues[i % 3]!.enqueue(delivery(`rate-${i}`, [post(`rate-${i}`)], `token-${i % 2}`))
       for (const queue of queues) startWorker(queue, { limits, pollIntervalMs: 50 })
-      await vi.waitFor(() => expect(missive.standIn.accepted).toHaveLength(56), { timeout: 20_000, interval: 50 })
+      const delivered = () => new Set(missive.standIn.accepted.map((request) => request.body.posts.text))
+      await vi.waitFor(() => expect(delivered().size).toBe(56), { timeout: 30_000, interval: 50 })
       for (const token of ['token-0', 'token-1']) {
+        // Every request counts against Missive's windows, a retried one included.
         const times = missive.standIn.timestamps(token)
-        expect(times).toHaveLength(28)
+        expect(times.length).toBeGreaterThanOrEqual(28)
         expect(missive.standIn.maxConcurrent(token)).toBeLessThanOrEqual(3)
         expect(busiestWindow(times, 1_000)).toBeLessThanOrEqual(8)
         expect(busiestWindow(times, 4_000)).toBeLessThanOrEqual(20)
       }
-      expect(new Set(missive.standIn.created.map((request) => request.body.posts.text)).size).toBe(56)
+      expect(missive.standIn.created).toHaveLength(56)
     })
 
     it('answers a redelivery that lands on another instance as a duplicate, even when both arrive at once', async () => {

@@ -7,7 +7,7 @@ import { startMissiveStandIn, type MissiveStandIn } from './missive-stand-in.ts'
 
 export interface StandInWorkers {
   readonly standIn: MissiveStandIn
-  /** A started worker on `queue`, with fast retries and a 2 s timeout unless `options` say otherwise. */
+  /** A started worker on `queue`, with fast retries unless `options` say otherwise. */
   startWorker(queue: DeliveryWorkerOptions['queue'], options?: Partial<DeliveryWorkerOptions>): DeliveryWorker
 }
 
@@ -31,7 +31,7 @@ export function useStandInWorkers(): StandInWorkers {
     startWorker(queue, options = {}) {
       const worker = new DeliveryWorker({
         queue,
-        client: new MissiveClient({ baseUrl: standIn!.url, timeoutMs: 2_000 }),
+        client: new MissiveClient({ baseUrl: standIn!.url }),
         logger: pino({ level: 'silent' }),
         retry: { baseMs: 10, capMs: 50 },
         ...options,
