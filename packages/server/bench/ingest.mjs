@@ -62,6 +62,8 @@ try {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
+      // The embedded SQLite queue, whatever DATABASE_URL the test run has for the PostgreSQL suites.
+      DATABASE_URL: '',
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,

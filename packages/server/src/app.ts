@@ -113,9 +113,10 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.post('/', async (_request, reply) => reply.type('text/plain; charset=utf-8').send('Pong'))
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async (_request, reply) => {
-    const ready = await queue.ready().catch(() => false)
-    if (ready) return { status: 'ready' }
-    return reply.code(503).send({ error: 'not_ready', message: 'the delivery queue cannot accept work right now' })
+    const { ready, backend, reason } = await queue.ready().catch(() => ({ ready: false, backend: 'unknown', reason: undefined }))
+    if (ready) return { status: 'ready', queue: backend }
+    const why = reason ? `: ${reason}` : ''
+    return reply.code(503).send({ error: 'not_ready', queue: backend, message: `the delivery queue (${backend}) cannot accept work right now${why}` })
   })
   app.get('/integrations', async () => {
     const listed: Record<string, unknown> = {}

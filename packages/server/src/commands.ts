@@ -6,6 +6,7 @@ import { ConfigError, SETTINGS, baseUrlOf, loadConfig, type Config, type Setting
 import { mintWebhookUrl, parseKeyValues } from './mint-url.js'
 import { formatPreview, parseHeaderFlag, previewWebhook, siblingHeaders } from './preview.js'
 import { ProviderLoadError, loadProviders } from './providers.js'
+import { QueueLockedError } from './queue/errors.js'
 import type { PostQueue } from './queue/types.js'
 import type { RunningServer } from './start.js'
 
@@ -45,7 +46,7 @@ interface Parsed {
 
 const COMMANDS: Record<string, Command> = {
   start: {
-    summary: 'start the server: load providers, open the queue in DATA_DIR, deliver posts',
+    summary: 'start the server: load providers, open the queue (DATA_DIR, or DATABASE_URL), deliver posts',
     usage: 'missive-integrations start [options]',
     options: {},
     settings: SETTINGS.map((s) => s.flag),
@@ -107,7 +108,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'list posts that failed permanently (id, provider, event, reason, attempts, failedAt)',
     usage: 'missive-integrations dead-letters [--json] [--limit N]',
     options: { json: { type: 'boolean' }, limit: { type: 'string' } },
-    settings: ['data-dir'],
+    settings: ['data-dir', 'database-url'],
     async run(args, io) {
       const limit = args.values.limit === undefined ? 100 : Number(args.values.limit)
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got ${String(args.values.limit)}`)
@@ -131,7 +132,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'put dead letters back in the queue (by id, or --all)',
     usage: 'missive-integrations replay <id>… | --all',
     options: { all: { type: 'boolean' } },
-    settings: ['data-dir'],
+    settings: ['data-dir', 'database-url'],
     async run(args, io) {
       const all = args.values.all === true
       if (all === args.positionals.length > 0) throw new UsageError('replay needs dead-letter ids or --all (not both)')
@@ -253,7 +254,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(`${error.message}\n\n${commandHelp(name, command)}`)
       return 2
     }
-    if (error instanceof ConfigError || error instanceof ProviderLoadError) {
+    // A configuration problem, or a queue that refuses this process (DATA_DIR held by another server).
+    if (error instanceof ConfigError || error instanceof ProviderLoadError || error instanceof QueueLockedError) {
       io.stderr(`missive-integrations: ${error.message}\n`)
       return 2
     }
@@ -292,9 +294,10 @@ function findProvider(providers: ReadonlyMap<string, Integration>, id: string): 
   return integration
 }
 
+/** The queue the servers use (SQLite in DATA_DIR, or the shared PostgreSQL), opened next to them. */
 async function withQueue(config: Config, use: (queue: PostQueue) => Promise<number>): Promise<number> {
-  const { openSqliteQueue } = await import('./queue/sqlite-queue.js')
-  const queue = await openSqliteQueue({ dataDir: config.dataDir })
+  const { openQueue } = await import('./queue/open-queue.js')
+  const { queue } = await openQueue(config, { role: 'tool' })
   try {
     return await use(queue)
   } finally {

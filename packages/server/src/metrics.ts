@@ -49,6 +49,12 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     labelNames: ['provider'] as const,
     registers: [registry],
   })
+  const resent = new Counter({
+    name: 'posts_resent_total',
+    help: 'Posts sent again because their previous attempt was cut off (a crash, a lost lease): each may be a duplicate in Missive',
+    labelNames: ['provider'] as const,
+    registers: [registry],
+  })
   const latency = new Histogram({
     name: 'delivery_latency_seconds',
     help: 'Time from a webhook being queued to its post being accepted by Missive',
@@ -58,7 +64,8 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
   })
 
   let queue: Pick<PostQueue, 'stats'> | undefined
-  // Read from the queue at scrape time, so the gauges are never stale and cost nothing between scrapes.
+  // Read from the queue at scrape time, so the gauges are never stale and cost nothing between
+  // scrapes; with PostgreSQL they count the whole shared queue, whichever instance is scraped.
   new Gauge({
     name: 'queue_depth',
     help: 'Posts waiting to be delivered or being delivered',
@@ -94,6 +101,9 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
       },
       deadLettered(info) {
         deadLettered.inc({ provider: info.provider })
+      },
+      resent(info) {
+        resent.inc({ provider: info.provider })
       },
     },
     watchQueue(watched) {

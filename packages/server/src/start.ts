@@ -3,13 +3,13 @@ import type { FastifyInstance } from 'fastify'
 import { dirname, join } from 'node:path'
 import type { Logger } from 'pino'
 import { buildApp } from './app.js'
-import type { Config } from './config.js'
+import { missiveTimeoutMs, type Config } from './config.js'
 import { DeliveryWorker } from './delivery/worker.js'
 import { createLogger } from './logger.js'
 import { createMetrics } from './metrics.js'
 import { findProviderPackages, loadProviders, type ProviderManifest } from './providers.js'
 import type { PlaygroundProvider } from './playground/route.js'
-import { openSqliteQueue } from './queue/sqlite-queue.js'
+import { openQueue } from './queue/open-queue.js'
 import type { PostQueue } from './queue/types.js'
 
 export interface StartOptions {
@@ -54,15 +54,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger.info({ file: `${config.dataDir}/secret.key` }, 'generated a secret key for sealed tokens; back it up with DATA_DIR, URLs minted with it stop working without it')
   }
 
-  const queue = await openSqliteQueue({ dataDir: config.dataDir })
+  const { queue, backend, location } = await openQueue(config, { role: 'server' })
   const metrics = createMetrics()
   const playground = config.playground ? playgroundProviders(providers, findProviderPackages(config.projectPackageJson)) : undefined
   const app = buildApp({ providers, queue, config, logger, metrics, ...(playground ? { playground } : {}) })
   const worker = new DeliveryWorker({
     queue,
-    client: new MissiveClient({ baseUrl: config.missiveApiBaseUrl }),
+    client: new MissiveClient({ baseUrl: config.missiveApiBaseUrl, timeoutMs: missiveTimeoutMs(config) }),
     logger: logger.child({ component: 'worker' }),
     observer: metrics.observer,
+    limits: config.rateLimits,
   })
 
   try {
@@ -78,11 +79,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   const address = `http://${host}:${port}`
   const ids = [...providers.keys()]
-  logger.info({ address, providers: ids, dataDir: config.dataDir }, 'listening')
+  logger.info({ address, providers: ids, queue: backend, location }, 'listening')
   print(`missive-integrations listening on ${address} with providers: ${ids.join(', ') || 'none'}`)
   if (config.host === '127.0.0.1' || config.host === 'localhost') {
     print('only this machine can connect; set HOST=0.0.0.0 behind a proxy on another host or in a container')
   }
+  print(`queue: ${backend} (${location})`)
   if (playground) print(`playground: ${address}/playground (PLAYGROUND=false or NODE_ENV=production turns it off)`)
 
   let closing: Promise<void> | undefined

@@ -38,6 +38,8 @@ describe.skipIf(!existsSync(CLI) || !existsSync(FIXTURE))('durability (kill -9)'
     const port = await freePort()
     const env = {
       ...process.env,
+      // The embedded SQLite queue, whatever DATABASE_URL the test run has for the PostgreSQL suites.
+      DATABASE_URL: '',
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,

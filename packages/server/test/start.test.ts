@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 
 // End to end through the built binary, as `pnpm start` runs it: apps/bridge is the host project,
 // so the real GitHub provider is loaded; the worker posts to a Missive stand-in.
@@ -23,6 +23,7 @@ const push = JSON.stringify(
 
 describe.skipIf(!existsSync(cli))('missive-integrations start (built)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'mi-e2e-'))
+  let env: NodeJS.ProcessEnv = {}
   const received: { authorization: string | undefined; body: { posts: { references?: string[] } } }[] = []
   let standIn: Server
   let server: ChildProcess
@@ -40,8 +41,10 @@ describe.skipIf(!existsSync(cli))('missive-integrations start (built)', () => {
       })
     })
     await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve))
-    const env = {
+    env = {
       ...process.env,
+      // The embedded SQLite queue, whatever DATABASE_URL the test run has for the PostgreSQL suites.
+      DATABASE_URL: '',
       PORT: '0',
       DATA_DIR: dataDir,
       PROJECT_DIR: hostProject,
@@ -77,6 +80,13 @@ describe.skipIf(!existsSync(cli))('missive-integrations start (built)', () => {
 
   it('prints where it listens and which providers it loaded', () => {
     expect(stderr).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ with providers: canny, github, rollbar/)
+  })
+
+  it('uses the SQLite queue in DATA_DIR, and a second server on that DATA_DIR refuses to start', async () => {
+    await vi.waitFor(() => expect(stderr).toContain(`queue: sqlite (${join(dataDir, 'queue.sqlite')})`))
+    const second = spawnSync(process.execPath, [cli, 'start'], { env, encoding: 'utf8', timeout: 15_000 })
+    expect(second.status).toBe(2)
+    expect(second.stderr).toMatch(/another missive-integrations server is already running on DATA_DIR .*would post every webhook twice/)
   })
 
   it('rejects a bad GitHub signature with 401', async () => {

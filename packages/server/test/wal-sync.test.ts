@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { WalSync, type FlushFile } from '../src/queue/wal-sync.ts'
+import { WalSync, type FlushFile } from '../src/queue/sqlite/wal-sync.ts'
 
 const dirs: string[] = []
 afterEach(() => {

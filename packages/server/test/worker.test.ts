@@ -2,13 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { MissiveClient } from '@missive-integrations/core'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import Database from 'better-sqlite3'
+import { MissiveApiError, MissiveClient } from '@missive-integrations/core'
 import type { MissivePost } from '@missive-integrations/core'
 import { DeliveryWorker } from '../src/delivery/worker.ts'
+import { MISSIVE_RATE_LIMITS } from '../src/delivery/rate-limiter.ts'
 import type { DeliveryWorkerOptions } from '../src/delivery/worker.ts'
-import { openSqliteQueue } from '../src/queue/sqlite-queue.ts'
-import type { SqliteQueue } from '../src/queue/sqlite-queue.ts'
+import { openSqliteQueue } from '../src/queue/sqlite/queue.ts'
+import type { SqliteQueue } from '../src/queue/sqlite/queue.ts'
 import type { DeliveryObserver } from '../src/queue/types.ts'
 import { freePort, startMissiveStandIn } from './helpers/missive-stand-in.ts'
 import type { MissiveStandIn } from './helpers/missive-stand-in.ts'
@@ -23,7 +25,7 @@ let dir: string
 let queue: SqliteQueue
 const workers: DeliveryWorker[] = []
 let logLines: string[] = []
-let events: { delivered: unknown[]; retried: Array<{ failure: string; delayMs: number; attempts: number }>; deadLettered: Array<{ reason: string }> }
+let events: { delivered: unknown[]; retried: Array<{ failure: string; delayMs: number; attempts: number }>; deadLettered: Array<{ reason: string }>; resent: Array<{ attempts: number }> }
 
 beforeAll(async () => {
   standIn = await startMissiveStandIn()
@@ -36,7 +38,7 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'worker-test-'))
   queue = await openSqliteQueue({ dataDir: dir })
   logLines = []
-  events = { delivered: [], retried: [], deadLettered: [] }
+  events = { delivered: [], retried: [], deadLettered: [], resent: [] }
 })
 afterEach(async () => {
   for (const worker of workers.splice(0)) await worker.stop()
@@ -55,6 +57,7 @@ function startWorker(options: Partial<DeliveryWorkerOptions> & { baseUrl?: strin
     delivered: (info) => events.delivered.push(info),
     retried: (info) => events.retried.push(info),
     deadLettered: (info) => events.deadLettered.push(info),
+    resent: (info) => events.resent.push(info),
   }
   const worker = new DeliveryWorker({
     queue,
@@ -147,7 +150,7 @@ describe('DeliveryWorker', () => {
     const began = Date.now()
     const worker = startWorker({
       client: new MissiveClient({ baseUrl: standIn.url, fetch: countingFetch }),
-      limits: { concurrency: 5, windows: [{ limit: 4, windowMs: 250 }] },
+      limits: { concurrency: 5, windows: [{ limit: 4, windowMs: 250 }], marginMs: 0 },
     })
     await worker.idle()
     expect(standIn.accepted).toHaveLength(12)
@@ -280,5 +283,129 @@ describe('DeliveryWorker', () => {
     const second = startWorker()
     await second.idle()
     expect(texts(standIn.accepted)).toEqual(Array.from({ length: 10 }, (_, i) => `ordered ${i}`))
+  })
+})
+
+/** A clock that jumps by whatever the worker sleeps; a sleep as long as the poll only waits to be woken. */
+function simulatedClock(start = Date.UTC(2026, 0, 1)) {
+  const clock = {
+    now: start,
+    slept: 0,
+    sleep: (ms: number, signal: AbortSignal): Promise<void> =>
+      ms >= 86_400_000
+        ? new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
+        : new Promise((resolve) => {
+            clock.now += ms
+            clock.slept += ms
+            setImmediate(resolve)
+          }),
+  }
+  return clock
+}
+
+describe('DeliveryWorker after a crash', () => {
+  it('sends again what a crashed server had in flight, counted and logged as a possible duplicate', async () => {
+    await enqueue([post('crashed', 'was in flight')])
+    // The server that claimed it died before Missive's answer was recorded.
+    expect(await queue.claim({ now: Date.now(), limit: 10, limits: MISSIVE_RATE_LIMITS })).toHaveLength(1)
+    await queue.close()
+    queue = await openSqliteQueue({ dataDir: dir })
+    const worker = startWorker()
+    await worker.idle()
+    expect(texts(standIn.created)).toEqual(['was in flight'])
+    expect(events.resent).toEqual([expect.objectContaining({ attempts: 2 })])
+    expect(logLines.some((line) => line.includes('its previous attempt was cut off'))).toBe(true)
+  })
+})
+
+describe('DeliveryWorker against misbehaving peers', () => {
+  it('never follows a redirect: the post is retried, sent once, and never lands elsewhere', async () => {
+    standIn.replies.push({ redirect: 307, location: `${standIn.url}/elsewhere` }, { redirect: 301, location: 'http://127.0.0.1:9/v1/posts' })
+    await enqueue([post('redirected', 'redirected'), post('follow', 'its follow-up')])
+    const worker = startWorker()
+    await worker.idle()
+    expect(events.retried.map((e) => e.failure)).toEqual(['redirect', 'redirect'])
+    expect(standIn.stray).toEqual([])
+    expect(texts(standIn.created)).toEqual(['redirected', 'its follow-up'])
+    expect(await queue.stats()).toEqual({ pending: 0, inFlight: 0, deadLetters: 0 })
+  })
+
+  it('takes a 201 whose body drips in as created: sent once, not retried, and the conversation goes on', async () => {
+    standIn.replies.push({ status: 201, drip: { intervalMs: 100 } })
+    await enqueue([post('drip', 'dripped')])
+    await enqueue([post('drip', 'after the drip')])
+    const worker = startWorker({ timeoutMs: 400 })
+    await worker.idle()
+    expect(texts(standIn.created)).toEqual(['dripped', 'after the drip'])
+    expect(standIn.requests).toHaveLength(2)
+    expect(events.retried).toEqual([])
+    expect(events.delivered).toHaveLength(2)
+  })
+
+  it('parks a post at most an hour whatever Retry-After a client reports, and its lane with it', async () => {
+    // A client other than core's (or an older core) passing a peer's Retry-After through unclamped.
+    const clock = simulatedClock()
+    await queue.close()
+    queue = await openSqliteQueue({ dataDir: dir, now: () => clock.now })
+    const client = {
+      createPost: async () => {
+        throw new MissiveApiError('rate_limited', 'Missive API rate limit hit (429)', { httpStatus: 429, retryAfterSeconds: 1e26 })
+      },
+    }
+    await enqueue([post('parked', 'parked')])
+    const worker = startWorker({ client, now: () => clock.now, sleep: clock.sleep, pollIntervalMs: 86_400_000 })
+    await vi.waitFor(() => expect(events.retried.length).toBeGreaterThan(0))
+    await worker.stop()
+    expect(events.retried[0]).toMatchObject({ failure: 'rate_limited', delayMs: 3_600_000 })
+    const next = await queue.nextAttemptAfter(clock.now - 1, worker.limits)
+    expect(next).toBeLessThanOrEqual(clock.now + 3_600_000)
+  })
+
+  it('gives up on a post parked by Retry-After at its 24 h deadline, not after it (simulated clock)', async () => {
+    standIn.handler = (request) => ({ status: 429, headers: { 'retry-after': '999999999' }, body: { error: `slow down ${request.index}` } })
+    const clock = simulatedClock()
+    await queue.close()
+    queue = await openSqliteQueue({ dataDir: dir, now: () => clock.now })
+    const start = clock.now
+    await enqueue([post('patient', 'patient')])
+    // 2.5 h instead of 24 h: the same rule, fewer round trips.
+    const worker = startWorker({ now: () => clock.now, sleep: clock.sleep, pollIntervalMs: 86_400_000, retry: { maxAgeMs: 2.5 * 3_600_000 } })
+    await worker.idle()
+    // Tries at 0, 1 h, 2 h and 2.5 h: the last park is cut to the deadline.
+    expect(standIn.requests).toHaveLength(4)
+    expect(events.retried.map((e) => e.delayMs)).toEqual([3_600_000, 3_600_000, 1_800_000])
+    const [letter] = await queue.deadLetters()
+    expect(letter!.reason).toMatch(/^gave up after 4 attempts over 3 h; last error: Missive API rate limit hit \(429\)/)
+    expect(letter!.failedAt.getTime() - start).toBe(2.5 * 3_600_000)
+  })
+
+  it('keeps an outcome the disk could not take and records it once it can: not lost, not sent twice, no restart', async () => {
+    // The disk fills up right after Missive accepted the first post.
+    const side = new Database(join(dir, 'queue.sqlite'))
+    let full = false
+    standIn.handler = () => {
+      if (!full) {
+        full = true
+        side.exec(`
+          CREATE TRIGGER full BEFORE UPDATE ON posts BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;
+          CREATE TRIGGER full_meta BEFORE INSERT ON meta BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;
+          CREATE TRIGGER full_lanes BEFORE UPDATE ON lanes BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;
+        `)
+      }
+      return undefined
+    }
+    await enqueue([post('full', 'accepted while the disk filled')])
+    await enqueue([post('full', 'the next in its conversation')])
+    const worker = startWorker()
+    await vi.waitFor(() => expect(logLines.some((line) => line.includes('could not record what Missive answered'))).toBe(true))
+    // Still in flight, and nothing overtakes it; /readyz would say why.
+    expect(await queue.stats()).toEqual({ pending: 1, inFlight: 1, deadLetters: 0 })
+    expect((await queue.ready()).ready).toBe(false)
+    side.exec('DROP TRIGGER full; DROP TRIGGER full_meta; DROP TRIGGER full_lanes')
+    side.close()
+    await worker.idle()
+    expect(texts(standIn.created)).toEqual(['accepted while the disk filled', 'the next in its conversation'])
+    expect(events.delivered).toHaveLength(2)
+    expect((await queue.ready()).ready).toBe(true)
   })
 })

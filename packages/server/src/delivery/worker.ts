@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto'
-import { MissiveApiError } from '@missive-integrations/core'
+import { MAX_RETRY_AFTER_SECONDS, MissiveApiError } from '@missive-integrations/core'
 import type { MissiveClient } from '@missive-integrations/core'
 import type { Logger } from 'pino'
 import type { DeliveryBackend, DeliveryObserver, PostQueue, QueuedPost } from '../queue/types.js'
 import { backoff, DEFAULT_RETRY_POLICY } from './backoff.js'
 import type { RetryPolicy } from './backoff.js'
-import { RateLimiter } from './rate-limiter.js'
+import { rateLimits } from './rate-limiter.js'
 import type { RateLimits } from './rate-limiter.js'
 
 export interface DeliveryWorkerOptions {
-  /** Where posts come from: the embedded SQLite queue or any other backend. */
+  /** Where posts come from: the embedded SQLite queue, PostgreSQL, or any other backend. */
   queue: DeliveryBackend & Pick<PostQueue, 'stats'>
   client: Pick<MissiveClient, 'createPost'>
   logger: Logger
   observer?: DeliveryObserver
-  /** Per-token limits; Missive's documented ones by default. */
+  /** Per-token limits (kept by the queue, across instances when it is shared); Missive's documented ones by default. */
   limits?: Partial<RateLimits>
   retry?: Partial<RetryPolicy>
   /** Requests in flight at once across all tokens (default 50). */
@@ -29,13 +29,25 @@ export interface DeliveryWorkerOptions {
   random?: () => number
 }
 
+/** An outcome Missive gave that the queue could not record yet: kept and retried in memory. */
+interface Unrecorded {
+  record: () => Promise<void>
+  /** What to do once it is recorded (metrics, logs). */
+  recorded: () => void
+  context: Record<string, unknown>
+}
+
+/** The first retry of an unrecorded outcome waits this long, each further one twice as long, up to 30 s. */
+const RECORD_RETRY_MS = 250
+const RECORD_RETRY_CAP_MS = 30_000
+
 /**
  * Sends queued posts to Missive: in arrival order per conversation (the queue hands out only the
- * head of each order key), under each token's rate limits, retrying what can be retried and
- * dead-lettering the rest.
+ * head of each order key), under each token's rate limits (the queue's claim keeps them, for every
+ * instance that shares it), retrying what can be retried and dead-lettering the rest.
  */
 export class DeliveryWorker {
-  readonly limiter: RateLimiter
+  readonly limits: RateLimits
   readonly #queue: DeliveryWorkerOptions['queue']
   readonly #client: DeliveryWorkerOptions['client']
   readonly #logger: Logger
@@ -48,6 +60,9 @@ export class DeliveryWorker {
   readonly #random: () => number
   readonly #inFlight = new Set<Promise<void>>()
   readonly #idleWaiters = new Set<() => void>()
+  readonly #unrecorded = new Map<string, Unrecorded>()
+  #recordTimer: NodeJS.Timeout | undefined
+  #recordDelayMs = RECORD_RETRY_MS
   #loop: Promise<void> | undefined
   #running = false
   #woken = false
@@ -59,7 +74,7 @@ export class DeliveryWorker {
     this.#client = options.client
     this.#logger = options.logger
     this.#observer = options.observer ?? {}
-    this.limiter = new RateLimiter(options.limits)
+    this.limits = rateLimits(options.limits)
     this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry }
     this.#maxInFlight = options.maxInFlight ?? 50
     this.#pollIntervalMs = options.pollIntervalMs ?? 1_000
@@ -72,20 +87,14 @@ export class DeliveryWorker {
   start(): void {
     if (this.#running) return
     this.#running = true
-    this.#unsubscribe = this.#queue.onWork((tokens) => {
-      // Under load most new posts belong to a token that is at its limit: the worker already
-      // sleeps until that lane opens, and waking it for each webhook would only repeat a claim
-      // that cannot take anything.
-      if (tokens && tokens.length > 0) {
-        const now = this.#now()
-        if (tokens.every((token) => this.limiter.isBlocked(token, now))) return
-      }
-      this.#wake()
-    })
+    this.#unsubscribe = this.#queue.onWork(() => this.#wake())
     this.#loop = this.#run()
   }
 
-  /** Stop claiming, and resolve once the requests in flight have finished and been recorded. */
+  /**
+   * Stop claiming, and resolve once the requests in flight have finished and their outcomes are
+   * recorded (or, if the queue still cannot record them, logged as such).
+   */
   async stop(): Promise<void> {
     this.#running = false
     this.#unsubscribe?.()
@@ -94,14 +103,20 @@ export class DeliveryWorker {
     await this.#loop
     this.#loop = undefined
     await Promise.allSettled([...this.#inFlight])
+    clearTimeout(this.#recordTimer)
+    await this.#recordUnrecorded()
+    for (const { context } of this.#unrecorded.values()) {
+      this.#logger.error(context, 'stopping with an outcome the queue could not record: the post stays in flight and is sent again after a restart (or its lease)')
+    }
+    this.#unrecorded.clear()
   }
 
-  /** Resolves once nothing is pending or in flight (retries included): handy for tests. */
+  /** Resolves once nothing is pending, in flight or waiting to be recorded (retries included): handy for tests. */
   async idle(): Promise<void> {
     for (;;) {
-      if (this.#inFlight.size === 0) {
+      if (this.#inFlight.size === 0 && this.#unrecorded.size === 0) {
         const stats = await this.#queue.stats()
-        if (stats.pending === 0 && stats.inFlight === 0 && this.#inFlight.size === 0) return
+        if (stats.pending === 0 && stats.inFlight === 0 && this.#inFlight.size === 0 && this.#unrecorded.size === 0) return
       }
       await new Promise<void>((resolve) => this.#idleWaiters.add(resolve))
     }
@@ -114,23 +129,13 @@ export class DeliveryWorker {
       let claimed: QueuedPost[] = []
       try {
         const free = this.#maxInFlight - this.#inFlight.size
-        if (free > 0) {
-          claimed = await this.#queue.claim({
-            now,
-            limit: free,
-            skipTokens: this.limiter.blockedTokens(now),
-            accept: (item) => this.limiter.tryAcquire(item.token, now),
-          })
-        }
+        if (free > 0) claimed = await this.#queue.claim({ now, limit: free, limits: this.limits })
       } catch (error) {
         this.#logger.error({ err: describe(error) }, 'could not claim posts from the queue; trying again shortly')
         await this.#wait(this.#pollIntervalMs)
         continue
       }
       for (const item of claimed) {
-        // Count the request from when it really starts (after the claim's commit and the requests
-        // started before it), so that the windows measure what Missive sees.
-        this.limiter.started(item.token, now, this.#now())
         const delivery = this.#deliver(item).finally(() => {
           this.#inFlight.delete(delivery)
           this.#wake()
@@ -146,56 +151,51 @@ export class DeliveryWorker {
   }
 
   /**
-   * Until the next retry falls due or a rate-limited lane opens. With nothing timed ahead, posts in
-   * flight wake the worker when they finish; otherwise it polls (another process may have
-   * replayed dead letters in the same file).
+   * Until the next retry falls due, a lease runs out or a rate-limited lane opens. With nothing
+   * timed ahead, posts in flight wake the worker when they finish; otherwise it polls (another
+   * process or instance may have queued or replayed posts without a wake-up reaching this one).
    */
   async #nextWakeDelay(now: number): Promise<number | undefined> {
     let at: number | undefined
     try {
-      at = await this.#queue.nextAttemptAfter(now)
+      at = await this.#queue.nextAttemptAfter(now, this.limits)
     } catch {
       // The next claim reports it.
     }
-    const opening = this.limiter.nextOpening(now)
-    if (opening !== undefined) at = Math.min(at ?? opening, opening)
     if (at !== undefined) return Math.max(1, Math.min(at - now, this.#pollIntervalMs))
     return this.#inFlight.size > 0 ? undefined : this.#pollIntervalMs
   }
 
   async #deliver(item: QueuedPost): Promise<void> {
-    const attempt = item.attempts + 1
+    const attempt = item.attempt
     const context = { provider: item.provider, event: item.event, postId: item.id, attempt, lane: lane(item.token) }
     // A commit that links the very conversation its push landed in is not posted there twice: the
     // push's own post already is that conversation's news.
     if (item.post.conversation !== undefined && item.post.conversation === item.parentConversation) {
-      this.limiter.release(item.token)
-      await this.#queue.complete(item.id)
-      this.#logger.debug(context, 'follow-up not sent: it targets the conversation its first post landed in')
+      await this.#record(item.id, context, () => this.#queue.complete(item), () => {
+        this.#logger.debug(context, 'follow-up not sent: it targets the conversation its first post landed in')
+      })
       return
+    }
+    if (item.resumed) {
+      // At-least-once: Missive may have received the previous attempt before its process died.
+      this.#observer.resent?.({ provider: item.provider, event: item.event, attempts: attempt })
+      this.#logger.warn(context, 'sending a post again: its previous attempt was cut off (a crash or a lost lease), so Missive may already have it')
     }
     let conversation: string | undefined
     try {
       conversation = (await this.#client.createPost(item.token, item.post)).conversation
     } catch (error) {
-      this.limiter.release(item.token)
       await this.#failed(item, attempt, error, context)
       return
     }
-    this.limiter.release(item.token)
-    // Missive has the post. It is marked delivered in this very tick (better-sqlite3 writes the
-    // log synchronously; complete() resolves once it is flushed), so that a restart never sends it
-    // again. The one window left: a crash between Missive's answer and this commit (well under a
-    // millisecond) re-sends exactly the post whose answer was lost, since it is in flight on disk.
-    try {
-      await this.#queue.complete(item.id, { conversation })
-    } catch (error) {
-      this.#logger.error({ ...context, err: describe(error) }, 'Missive accepted the post but the queue could not record it; it may be sent again after a restart')
-      return
-    }
-    const latencyMs = Math.max(0, this.#now() - item.createdAt)
-    this.#observer.delivered?.({ provider: item.provider, event: item.event, attempts: attempt, latencyMs })
-    this.#logger.debug({ ...context, latencyMs }, 'post delivered')
+    // Missive has the post. It is marked delivered at once; the window left is Missive's whole
+    // round trip: a crash while the request is out (or before this commit) sends it again.
+    await this.#record(item.id, context, () => this.#queue.complete(item, { conversation }), () => {
+      const latencyMs = Math.max(0, this.#now() - item.createdAt)
+      this.#observer.delivered?.({ provider: item.provider, event: item.event, attempts: attempt, latencyMs })
+      this.#logger.debug({ ...context, latencyMs }, 'post delivered')
+    })
   }
 
   async #failed(item: QueuedPost, attempt: number, error: unknown, context: Record<string, unknown>): Promise<void> {
@@ -205,34 +205,33 @@ export class DeliveryWorker {
     const message = redact(apiError?.message ?? describe(error), item.token)
     const httpStatus = apiError?.httpStatus
     const now = this.#now()
-    try {
-      if (apiError && !apiError.retryable) {
-        await this.#deadLetter(item, attempt, message, httpStatus, { ...context, failure, httpStatus })
-        return
-      }
-      const firstErrorAt = item.firstErrorAt ?? now
-      if (now - firstErrorAt >= this.#retry.maxAgeMs) {
-        const hours = Math.round((now - firstErrorAt) / 3_600_000)
-        const reason = `gave up after ${attempt} attempts over ${hours} h; last error: ${message}`
-        await this.#deadLetter(item, attempt, reason, httpStatus, { ...context, failure, httpStatus })
-        return
-      }
+    if (apiError && !apiError.retryable) {
+      await this.#deadLetter(item, attempt, message, httpStatus, { ...context, failure, httpStatus })
+      return
+    }
+    const firstErrorAt = item.firstErrorAt ?? now
+    const deadline = firstErrorAt + this.#retry.maxAgeMs
+    if (now >= deadline) {
+      const hours = Math.round((now - firstErrorAt) / 3_600_000)
+      const reason = `gave up after ${attempt} attempts over ${hours} h; last error: ${message}`
+      await this.#deadLetter(item, attempt, reason, httpStatus, { ...context, failure, httpStatus })
+      return
+    }
 
-      let delayMs = backoff(attempt, this.#retry, this.#random)
-      const retryAfterMs = apiError?.retryAfterSeconds === undefined ? undefined : apiError.retryAfterSeconds * 1000
-      if (failure === 'rate_limited') {
-        // A 429 pauses the token's whole lane until Missive's Retry-After, not just this post.
-        if (retryAfterMs !== undefined) delayMs = retryAfterMs
-        this.limiter.pause(item.token, now + delayMs)
-      } else if (retryAfterMs !== undefined) {
-        delayMs = Math.max(delayMs, retryAfterMs)
-      }
-      await this.#queue.retry(item.id, { nextAttemptAt: now + delayMs, firstErrorAt, error: message, httpStatus })
+    let delayMs = backoff(attempt, this.#retry, this.#random)
+    // Whatever client reported it, a peer's Retry-After parks a post (and its lane) an hour at most.
+    const retryAfterMs = apiError?.retryAfterSeconds === undefined ? undefined : Math.min(apiError.retryAfterSeconds, MAX_RETRY_AFTER_SECONDS) * 1000
+    if (failure === 'rate_limited' && retryAfterMs !== undefined) delayMs = retryAfterMs
+    else if (retryAfterMs !== undefined) delayMs = Math.max(delayMs, retryAfterMs)
+    // The 24 h give-up holds for parked posts too: the last try falls on the deadline.
+    const nextAttemptAt = Math.min(now + delayMs, deadline)
+    delayMs = nextAttemptAt - now
+    // A 429 pauses the token's whole lane (for every instance) until Missive's Retry-After.
+    const pauseTokenUntil = failure === 'rate_limited' ? nextAttemptAt : undefined
+    await this.#record(item.id, context, () => this.#queue.retry(item, { nextAttemptAt, firstErrorAt, error: message, httpStatus, pauseTokenUntil }), () => {
       this.#observer.retried?.({ provider: item.provider, event: item.event, attempts: attempt, failure, delayMs })
       this.#logger.warn({ ...context, failure, httpStatus, delayMs, error: message }, 'post delivery failed; will retry')
-    } catch (queueError) {
-      this.#logger.error({ ...context, err: describe(queueError) }, 'could not record a failed delivery; it is retried after a restart')
-    }
+    })
   }
 
   async #deadLetter(
@@ -242,11 +241,63 @@ export class DeliveryWorker {
     httpStatus: number | undefined,
     context: Record<string, unknown>,
   ): Promise<void> {
-    const followUps = await this.#queue.deadLetter(item.id, { reason, httpStatus })
-    this.#observer.deadLettered?.({ provider: item.provider, event: item.event, attempts: attempt, reason })
-    this.#logger.error({ ...context, reason, followUps }, 'post moved to dead letters')
-    for (const _id of followUps) {
-      this.#observer.deadLettered?.({ provider: item.provider, event: item.event, attempts: 0, reason: `its delivery's first post failed: ${reason}` })
+    let followUps: string[] = []
+    await this.#record(item.id, context, async () => {
+      followUps = await this.#queue.deadLetter(item, { reason, httpStatus })
+    }, () => {
+      this.#observer.deadLettered?.({ provider: item.provider, event: item.event, attempts: attempt, reason })
+      this.#logger.error({ ...context, reason, followUps }, 'post moved to dead letters')
+      for (const _id of followUps) {
+        this.#observer.deadLettered?.({ provider: item.provider, event: item.event, attempts: 0, reason: `its delivery's first post failed: ${reason}` })
+      }
+    })
+  }
+
+  /**
+   * Record an attempt's outcome. When the queue cannot (a full disk, a lost database), the
+   * outcome is kept in memory and recorded again until it can: the post stays in flight meanwhile
+   * (its conversation waits), and it is never sent again because the queue failed once.
+   */
+  async #record(id: string, context: Record<string, unknown>, record: () => Promise<void>, recorded: () => void): Promise<void> {
+    try {
+      await record()
+    } catch (error) {
+      this.#logger.error({ ...context, err: describe(error) }, 'the queue could not record what Missive answered; retrying until it can')
+      this.#unrecorded.set(id, { record, recorded, context })
+      this.#scheduleRecording()
+      return
+    }
+    recorded()
+  }
+
+  #scheduleRecording(): void {
+    if (this.#recordTimer) return
+    this.#recordTimer = setTimeout(() => {
+      this.#recordTimer = undefined
+      void this.#recordUnrecorded().then(() => {
+        if (this.#unrecorded.size === 0) {
+          this.#recordDelayMs = RECORD_RETRY_MS
+          this.#wake()
+          this.#notifyIdleWaiters()
+          return
+        }
+        this.#recordDelayMs = Math.min(this.#recordDelayMs * 2, RECORD_RETRY_CAP_MS)
+        this.#scheduleRecording()
+      })
+    }, this.#recordDelayMs)
+    this.#recordTimer.unref()
+  }
+
+  async #recordUnrecorded(): Promise<void> {
+    for (const [id, entry] of [...this.#unrecorded]) {
+      try {
+        await entry.record()
+      } catch {
+        continue
+      }
+      this.#unrecorded.delete(id)
+      this.#logger.info(entry.context, 'recorded an outcome the queue could not take before')
+      entry.recorded()
     }
   }
 

@@ -1,15 +1,18 @@
 import type { MissivePost } from '@missive-integrations/core'
+import type { RateLimits } from '../delivery/rate-limiter.js'
 
 /**
- * The delivery queue, as the HTTP layer sees it. The embedded default is a SQLite file; a Redis
- * (BullMQ) backend for several server instances implements the same interface, so the HTTP layer
+ * The delivery queue, as the HTTP layer sees it. The embedded default is a SQLite file
+ * (`sqlite/queue.ts`); PostgreSQL (`postgres/queue.ts`) lets several server instances share one
+ * queue. Both implement the same interface and pass the same conformance suite, so the HTTP layer
  * never changes when the backend does.
  */
 export interface PostQueue {
   /**
    * Commit a delivery's posts durably (on disk when the promise resolves), in order: `posts[0]` is
    * the delivery's own post, the rest are follow-ups delivered after it. A `dedupeKey` seen in the
-   * last 24 h is acknowledged as a duplicate and not queued again.
+   * last 24 h (by any instance) is acknowledged as a duplicate and not queued again. A delivery
+   * with more than {@link MAX_POSTS_PER_WEBHOOK} posts is refused with a `TooManyPostsError` (422).
    */
   enqueue(delivery: EnqueueRequest): Promise<EnqueueResult>
   /**
@@ -17,10 +20,13 @@ export interface PostQueue {
    * can answer a redelivery before reading its body. Only a hint: `enqueue` decides.
    */
   seen(dedupeKey: string): Promise<boolean>
-  /** Counts for `/metrics` and `/readyz`. */
+  /** Counts for `/metrics` (the whole shared queue, whichever instance is asked). */
   stats(): Promise<QueueStats>
-  /** True when the queue can accept and commit work (for `GET /readyz`). */
-  ready(): Promise<boolean>
+  /**
+   * Whether the queue can accept and commit work now (for `GET /readyz`): not after a commit
+   * failed (a full disk, a lost database) until one succeeds again.
+   */
+  ready(): Promise<QueueReadiness>
   /** Posts that failed permanently, newest first. */
   deadLetters(limit?: number): Promise<DeadLetter[]>
   /** Put dead letters back in the queue (by id, or all); returns how many were re-queued. */
@@ -28,6 +34,12 @@ export interface PostQueue {
   close(): Promise<void>
 }
 
+/**
+ * One webhook's posts. Burst digests (folding a reference's posts past K per W seconds into one
+ * digest post) slot in behind this: both backends commit a delivery in one transaction with its
+ * order keys held, so a digest row keyed by (order key, window) can be upserted there, before
+ * the 202, and claimed like any other head of its key.
+ */
 export interface EnqueueRequest {
   provider: string
   event: string | undefined
@@ -45,9 +57,17 @@ export type EnqueueResult =
 export interface QueueStats {
   /** Waiting to be sent (including those waiting for a retry). */
   pending: number
-  /** Being sent right now. */
+  /** Being sent right now (by any instance). */
   inFlight: number
   deadLetters: number
+}
+
+export interface QueueReadiness {
+  ready: boolean
+  /** `sqlite` or `postgres`. */
+  backend: string
+  /** Why not, when not ready (never a credential). */
+  reason?: string | undefined
 }
 
 export interface DeadLetter {
@@ -68,6 +88,8 @@ export interface DeliveryObserver {
   delivered?(info: { provider: string; event: string | undefined; attempts: number; latencyMs: number }): void
   retried?(info: { provider: string; event: string | undefined; attempts: number; failure: string; delayMs: number }): void
   deadLettered?(info: { provider: string; event: string | undefined; attempts: number; reason: string }): void
+  /** A post is sent again although its previous attempt may have reached Missive (a crash, a lost lease). */
+  resent?(info: { provider: string; event: string | undefined; attempts: number }): void
 }
 
 /**
@@ -80,8 +102,16 @@ export interface QueuedPost {
   event: string | undefined
   token: string
   post: MissivePost
-  /** Attempts already made (0 on the first try). */
-  attempts: number
+  /**
+   * This claim's attempt number (1 on the first try). An attempt cut off by a crash counts, and
+   * only the holder of the latest attempt can retry or dead-letter the post.
+   */
+  attempt: number
+  /**
+   * True when the previous attempt was claimed but its outcome never recorded (its instance
+   * crashed or lost its lease): Missive may already have this post, so sending it may double it.
+   */
+  resumed: boolean
   /** When the first failed attempt happened (ms since the epoch), for the 24 h retry window. */
   firstErrorAt: number | undefined
   /** When the post was enqueued (ms since the epoch). */
@@ -90,18 +120,19 @@ export interface QueuedPost {
   parentConversation?: string | undefined
 }
 
+/** Which claim an outcome is for: a post's id and the attempt that claimed it. */
+export type Claimed = Pick<QueuedPost, 'id' | 'attempt'>
+
 export interface ClaimOptions {
   /** The worker's clock (ms since the epoch): posts due by then are eligible. */
   now: number
   /** At most this many posts. */
   limit: number
-  /** Tokens whose lane is full or paused: their posts are not considered (so they cannot starve others). */
-  skipTokens?: Iterable<string>
   /**
-   * The worker's last say on each eligible post, in queue order (the rate limiter takes its slot
-   * here); false leaves the post pending.
+   * Per-token limits, kept by the backend across everything that shares it (one process for
+   * SQLite, every instance for PostgreSQL): a claim never starts more than a token's lane allows.
    */
-  accept?: (post: QueuedPost) => boolean
+  limits: RateLimits
 }
 
 export interface RetryRequest {
@@ -112,6 +143,8 @@ export interface RetryRequest {
   /** Why this attempt failed (token-free). */
   error: string
   httpStatus: number | undefined
+  /** A 429: nothing more for the post's token, from any instance, until then. */
+  pauseTokenUntil?: number | undefined
 }
 
 export interface DeadLetterRequest {
@@ -124,28 +157,31 @@ export interface DeadLetterRequest {
  * What the delivery worker needs from a queue backend, next to {@link PostQueue} (what the HTTP
  * layer needs). A backend hands out, per order key (a post's conversation or first reference),
  * only the oldest post that is not delivered or dead, and a delivery's follow-ups only once its
- * first post is delivered — so a claim never breaks arrival order.
+ * first post is delivered — so a claim never breaks arrival order. A claimed post carries a lease:
+ * if its outcome is not recorded in time (its process died), it is claimed again.
  */
 export interface DeliveryBackend {
-  /** Mark eligible posts in flight and return them, earliest due first. */
+  /** Mark eligible posts in flight, within each token's limits, and return them, earliest due first. */
   claim(options: ClaimOptions): Promise<QueuedPost[]>
-  /** Missive accepted the post: mark it delivered (durably) so that it is never sent again. */
-  /** Mark a post delivered, with the conversation Missive put it in (its follow-ups read it). */
-  complete(id: string, delivered?: { conversation?: string | undefined }): Promise<void>
+  /**
+   * Missive accepted the post: mark it delivered (durably), with the conversation Missive put it
+   * in (its follow-ups read it). Recorded whichever attempt reports it: Missive has the post.
+   */
+  complete(post: Claimed, delivered?: { conversation?: string | undefined }): Promise<void>
   /** A retryable failure: back to pending until `nextAttemptAt`, still blocking its order key. */
-  retry(id: string, request: RetryRequest): Promise<void>
+  retry(post: Claimed, request: RetryRequest): Promise<void>
   /**
    * A permanent failure (or retries exhausted). Its pending follow-ups can never be sent after it,
    * so they become dead letters too; their ids are returned.
    */
-  deadLetter(id: string, request: DeadLetterRequest): Promise<string[]>
-  /** The earliest retry time after `now` among pending posts, to sleep until; undefined if none. */
-  nextAttemptAfter(now: number): Promise<number | undefined>
+  deadLetter(post: Claimed, request: DeadLetterRequest): Promise<string[]>
   /**
-   * Called whenever new posts become claimable (enqueue, replay), with their tokens when known;
-   * returns an unsubscribe function.
+   * The earliest time after `now` something may become claimable without a wake-up: a retry
+   * falling due, a lease running out, a token's window or pause ending; undefined if none.
    */
-  onWork(listener: (tokens?: readonly string[]) => void): () => void
+  nextAttemptAfter(now: number, limits: RateLimits): Promise<number | undefined>
+  /** Called whenever posts may have become claimable (enqueue, replay, a post finished elsewhere). */
+  onWork(listener: () => void): () => void
 }
 
 /** A queue the server can run on: the HTTP layer's side and the worker's side. */

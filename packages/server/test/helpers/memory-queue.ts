@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { DeadLetter, EnqueueRequest, EnqueueResult, PostQueue, QueueStats } from '../../src/queue/types.js'
+import type { DeadLetter, EnqueueRequest, EnqueueResult, PostQueue, QueueReadiness, QueueStats } from '../../src/queue/types.js'
 
 /** An in-memory PostQueue for route tests: records what was enqueued, dedupes by key. */
 export class MemoryQueue implements PostQueue {
@@ -26,8 +26,8 @@ export class MemoryQueue implements PostQueue {
     return { pending: this.enqueued.reduce((n, d) => n + d.posts.length, 0), inFlight: 0, deadLetters: this.dead.length }
   }
 
-  async ready(): Promise<boolean> {
-    return this.isReady
+  async ready(): Promise<QueueReadiness> {
+    return this.isReady ? { ready: true, backend: 'memory' } : { ready: false, backend: 'memory', reason: 'told not to be' }
   }
 
   async deadLetters(limit = 100): Promise<DeadLetter[]> {

@@ -16,6 +16,8 @@ export interface RecordedRequest {
   body: { posts: MissivePost }
   /** Date.now() at arrival. */
   receivedAt: number
+  /** What came before `/v1/posts` in the path: a base URL of its own tells senders apart. */
+  via: string
   /** The status answered, once answered (undefined while held, hung or destroyed). */
   status?: number
 }
@@ -23,6 +25,10 @@ export interface RecordedRequest {
 /** What to answer one request with. */
 export type Reply =
   | { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number }
+  /** The status line and headers at once, then the body one byte every `intervalMs` (a drip). */
+  | { status: number; drip: { intervalMs: number }; body?: unknown }
+  /** A redirect to `location` (a client that follows it lands in `stray`, or on another host). */
+  | { redirect: 301 | 302 | 303 | 307 | 308; location: string }
   /** Never answer (the client's timeout fires). */
   | { hang: true }
   /** Close the connection without an answer. */
@@ -36,6 +42,13 @@ export interface MissiveStandIn {
   readonly requests: RecordedRequest[]
   /** Requests answered with a 2xx whose answer was fully written. */
   readonly accepted: RecordedRequest[]
+  /**
+   * Requests the stand-in took as created: Missive creates a post when it takes the request, so
+   * these count even when the client died before the answer reached it (what a duplicate is).
+   */
+  readonly created: RecordedRequest[]
+  /** Requests to any other path (where a client that follows a redirect would land). */
+  readonly stray: Array<{ method: string | undefined; url: string | undefined }>
   /** Answers for the next requests, first in first out; then `handler`, then 201. */
   readonly replies: Reply[]
   /** Decide per request (after `replies` is empty); return undefined for the default 201. */
@@ -63,6 +76,8 @@ export interface MissiveStandIn {
 export async function startMissiveStandIn(): Promise<MissiveStandIn> {
   const requests: RecordedRequest[] = []
   const accepted: RecordedRequest[] = []
+  const created: RecordedRequest[] = []
+  const stray: MissiveStandIn['stray'] = []
   const replies: Reply[] = []
   const inFlight = new Map<string, number>()
   const maxConcurrent = new Map<string, number>()
@@ -82,7 +97,8 @@ export async function startMissiveStandIn(): Promise<MissiveStandIn> {
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = []
     for await (const chunk of request) chunks.push(chunk as Buffer)
-    if (request.method !== 'POST' || request.url !== '/v1/posts') {
+    if (request.method !== 'POST' || !request.url?.endsWith('/v1/posts')) {
+      stray.push({ method: request.method, url: request.url })
       response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}')
       return
     }
@@ -94,6 +110,7 @@ export async function startMissiveStandIn(): Promise<MissiveStandIn> {
       token,
       body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as { posts: MissivePost },
       receivedAt: Date.now(),
+      via: request.url.slice(0, -'/v1/posts'.length),
     }
     requests.push(recorded)
     const now = (inFlight.get(token) ?? 0) + 1
@@ -114,22 +131,44 @@ export async function startMissiveStandIn(): Promise<MissiveStandIn> {
       request.socket.destroy()
       return
     }
+    if ('redirect' in reply) {
+      recorded.status = reply.redirect
+      response.writeHead(reply.redirect, { location: reply.location, 'content-type': 'application/json' }).end('{"moved":true}', finish)
+      return
+    }
+    if (reply.status >= 200 && reply.status < 300) created.push(recorded)
     const answer = (): void => {
       if (response.destroyed) return
       const id = `post-${++postIds}`
-      const body = reply.body ?? (reply.status < 300 ? { posts: { id, conversation: `conversation-${id}` } } : { error: 'stand-in' })
+      const body = JSON.stringify(reply.body ?? (reply.status < 300 ? { posts: { id, conversation: `conversation-${id}` } } : { error: 'stand-in' }))
       recorded.status = reply.status
-      response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers })
-      response.end(JSON.stringify(body), () => {
+      const done = (): void => {
         finish()
         if (reply.status >= 200 && reply.status < 300) accepted.push(recorded)
-      })
+      }
+      if ('drip' in reply) {
+        response.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) })
+        response.flushHeaders()
+        let sent = 0
+        const timer = setInterval(() => {
+          if (response.destroyed) return clearInterval(timer)
+          response.write(body.slice(sent, ++sent))
+          if (sent >= body.length) {
+            clearInterval(timer)
+            response.end(done)
+          }
+        }, reply.drip.intervalMs)
+        response.on('close', () => clearInterval(timer))
+        return
+      }
+      response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers })
+      response.end(body, done)
     }
     const release = (): void => {
       if (holding) held.push({ answer, response })
       else answer()
     }
-    if (reply.delayMs) setTimeout(release, reply.delayMs)
+    if ('delayMs' in reply && reply.delayMs) setTimeout(release, reply.delayMs)
     else release()
   }
 
@@ -141,6 +180,8 @@ export async function startMissiveStandIn(): Promise<MissiveStandIn> {
     port,
     requests,
     accepted,
+    created,
+    stray,
     replies,
     handler: undefined,
     delayMs: 0,
@@ -165,6 +206,8 @@ export async function startMissiveStandIn(): Promise<MissiveStandIn> {
     reset() {
       requests.length = 0
       accepted.length = 0
+      created.length = 0
+      stray.length = 0
       replies.length = 0
       inFlight.clear()
       maxConcurrent.clear()
@@ -188,4 +231,16 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo
   await new Promise<void>((resolve) => server.close(() => resolve()))
   return port
+}
+
+/** The most timestamps found in any closed span of `windowMs` (what a sliding-window limit bounds). */
+export function busiestWindow(timestamps: readonly number[], windowMs: number): number {
+  const sorted = [...timestamps].sort((a, b) => a - b)
+  let most = 0
+  let from = 0
+  for (let to = 0; to < sorted.length; to++) {
+    while (sorted[to]! - sorted[from]! > windowMs) from++
+    most = Math.max(most, to - from + 1)
+  }
+  return most
 }
