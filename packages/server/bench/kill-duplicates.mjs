@@ -43,7 +43,7 @@ for (let run = 0; run < RUNS; run++) {
   created.clear()
   const dataDir = mkdtempSync(join(tmpdir(), 'mi-kill-'))
   const port = await freePort()
-  const env = { ...process.env, DATABASE_URL: '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, MISSIVE_API_BASE_URL: standInUrl, SECRET_KEY: 'b'.repeat(64), LOG_LEVEL: 'error', PROVIDERS: 'rollbar', PROJECT_DIR: repoRoot }
+  const env = { ...process.env, DATABASE_URL: '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, MISSIVE_API_BASE_URL: standInUrl, SECRET_KEY: 'b'.repeat(64), LOG_LEVEL: 'error', PROVIDERS: 'rollbar', PROJECT_DIR: join(repoRoot, 'apps/bridge') }
   let server = await start(env, port)
   let next = 0
   await Promise.all(

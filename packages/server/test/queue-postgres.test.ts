@@ -191,7 +191,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL backend', () => {
       const port = await freePort()
       const child = spawn(process.execPath, [CLI, 'start'], {
         cwd: REPO_ROOT,
-        env: { ...process.env, ...env(), PORT: String(port), LEASE_SECONDS: '6', MISSIVE_API_BASE_URL: standIn.url, LOG_LEVEL: 'error', PROVIDERS: 'rollbar', PROJECT_DIR: REPO_ROOT },
+        env: { ...process.env, ...env(), PORT: String(port), LEASE_SECONDS: '6', MISSIVE_API_BASE_URL: standIn.url, LOG_LEVEL: 'error', PROVIDERS: 'rollbar', PROJECT_DIR: join(REPO_ROOT, 'apps/bridge') },
         stdio: ['ignore', 'ignore', 'pipe'],
       })
       children.add(child)

@@ -54,7 +54,7 @@ describe.skipIf(!DATABASE_URL || !existsSync(CLI) || !existsSync(FIXTURE))('scal
       // Warnings too: a retried request says why (a timeout may double a post Missive took).
       LOG_LEVEL: 'warn',
       PROVIDERS: 'rollbar',
-      PROJECT_DIR: REPO_ROOT,
+      PROJECT_DIR: join(REPO_ROOT, 'apps/bridge'),
     }
     // Each instance has a base URL of its own on the stand-in, which so knows who sent what.
     const servers = await Promise.all(
