@@ -5,22 +5,11 @@ import { parseBody, type ParseBodyOptions, type Payload } from './parse-body.js'
 import { toMissivePosts, type MissivePost, type PostOptions } from './post.js'
 import type { WebhookRequest } from './request.js'
 import type { ValidResult } from './result.js'
+import type { Endpoint } from './handle-webhook.js'
 import { validateOutput } from './validate.js'
 
-/** Where a delivery's posts go and how it is checked: what a webhook URL's token resolves to. */
-export interface Endpoint {
-  /** The Missive API token the posts are made with. */
-  token: string
-  /** Post options merged into every post (organization, team, add_shared_labels, …). */
-  postOptions?: PostOptions
-  /** The provider's own options (Rollbar's account and project, …). */
-  options?: Record<string, unknown>
-  /** Webhook secrets; when any is set, the provider's signature check must pass with one of them. */
-  secrets?: readonly string[]
-}
-
-/** What a delivery came to. */
-export type WebhookOutcome =
+/** What a delivery came to (the old path's outcome; `handleWebhook` replaces it). */
+export type LegacyOutcome =
   | { kind: 'posts'; provider: string; event: string | undefined; results: ValidResult[]; posts: MissivePost[] }
   | { kind: 'skipped'; provider: string; event: string | undefined; reason: string }
 
@@ -52,7 +41,7 @@ export async function runIntegration(
   request: WebhookRequest,
   options: ProviderOptions,
   postOptions: PostOptions = {},
-): Promise<WebhookOutcome> {
+): Promise<LegacyOutcome> {
   const provider = integration.id
   let event: string | undefined
   try {
@@ -83,7 +72,7 @@ export async function processWebhook(
   request: WebhookRequest,
   endpoint: Endpoint,
   settings: ProcessWebhookSettings = {},
-): Promise<WebhookOutcome> {
+): Promise<LegacyOutcome> {
   const payload = settings.payload ?? parseBody(request, settings)
   await verifySignature(integration, request, endpoint.secrets)
   const options = resolveOptions(integration, endpoint.options)

@@ -138,7 +138,7 @@ export default class Canny extends Integration<CannyOptions> {
     verifySignature(request, secrets)
   }
 
-  process(payload: Payload, request: WebhookRequest, options: CannyOptions): ProcessOutput {
+  override process(payload: Payload, request: WebhookRequest, options: CannyOptions): ProcessOutput {
     const p = readPayload(payload, this.id, this.event(payload, request))
     const type = p.string('type')
     if (Object.hasOwn(SKIPPED_EVENTS, type)) return skip(SKIPPED_EVENTS[type]!)

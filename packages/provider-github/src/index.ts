@@ -135,7 +135,7 @@ export default class GitHub extends Integration {
     verify(request, secrets)
   }
 
-  process(payload: Payload, request: WebhookRequest): ProcessOutput {
+  override process(payload: Payload, request: WebhookRequest): ProcessOutput {
     const event = this.event(payload, request)
     if (event === undefined) throw new UnsupportedEventError(this.id, event, this.events)
     if (Object.hasOwn(SKIPPED_EVENTS, event)) return skip(SKIPPED_EVENTS[event as keyof typeof SKIPPED_EVENTS])

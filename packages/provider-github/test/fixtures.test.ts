@@ -43,7 +43,7 @@ const NEW_BRANCH_POSTS = [
 
 describe('github fixtures', () => {
   it('branch_protection_rule__edited', () =>
-    kit.expectPosts('branch_protection_rule__edited', [
+    kit.expectRequests('branch_protection_rule__edited', [
       post({
         notification: {
           title: "[octo-repo]",
@@ -64,7 +64,7 @@ describe('github fixtures', () => {
     ]))
   it('check_run__created', () => kit.expectSkip('check_run__created', "only finished runs are posted; this one is queued or in progress"))
   it('check_run__failure', () =>
-    kit.expectPosts('check_run__failure', [
+    kit.expectRequests('check_run__failure', [
       post({
         notification: {
           title: "[Hello-World:changes]",
@@ -85,7 +85,7 @@ describe('github fixtures', () => {
     ]))
   it('check_suite__success', () => kit.expectSkip('check_suite__success', "a passing run is posted only when it fixes a failure (a workflow re-run); nothing went wrong here"))
   it('code_scanning_alert__created', () =>
-    kit.expectPosts('code_scanning_alert__created', [
+    kit.expectRequests('code_scanning_alert__created', [
       post({
         notification: {
           title: "Code scanning alert #10: Query built from user-controlled sources [Hello-World]",
@@ -105,7 +105,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('commit_comment__created', () =>
-    kit.expectPosts('commit_comment__created', [
+    kit.expectRequests('commit_comment__created', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -126,7 +126,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('create__tag', () =>
-    kit.expectPosts('create__tag', [
+    kit.expectRequests('create__tag', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -146,7 +146,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('delete__tag', () =>
-    kit.expectPosts('delete__tag', [
+    kit.expectRequests('delete__tag', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -165,7 +165,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('dependabot_alert__created', () =>
-    kit.expectPosts('dependabot_alert__created', [
+    kit.expectRequests('dependabot_alert__created', [
       post({
         notification: {
           title: "Dependabot alert #20: semver [pika-pack]",
@@ -185,7 +185,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('deploy_key__created', () =>
-    kit.expectPosts('deploy_key__created', [
+    kit.expectRequests('deploy_key__created', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -205,7 +205,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('deployment__created', () =>
-    kit.expectPosts('deployment__created', [
+    kit.expectRequests('deployment__created', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -225,7 +225,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('deployment_review__requested', () =>
-    kit.expectPosts('deployment_review__requested', [
+    kit.expectRequests('deployment_review__requested', [
       post({
         notification: {
           title: "[sample-app]",
@@ -246,7 +246,7 @@ describe('github fixtures', () => {
     ]))
   it('deployment_status__in_progress', () => kit.expectSkip('deployment_status__in_progress', "only finished deployments (success, failure, error) are posted"))
   it('deployment_status__success', () =>
-    kit.expectPosts('deployment_status__success', [
+    kit.expectRequests('deployment_status__success', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -266,7 +266,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('discussion__answered', () =>
-    kit.expectPosts('discussion__answered', [
+    kit.expectRequests('discussion__answered', [
       post({
         notification: {
           title: "#4 TEST edit [Hello-World]",
@@ -287,7 +287,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('discussion__created', () =>
-    kit.expectPosts('discussion__created', [
+    kit.expectRequests('discussion__created', [
       post({
         notification: {
           title: "#90 Welcome to discussions! [octo-repo]",
@@ -310,7 +310,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('discussion__labeled', () =>
-    kit.expectPosts('discussion__labeled', [
+    kit.expectRequests('discussion__labeled', [
       post({
         notification: {
           title: "#4 TEST edit [Hello-World]",
@@ -329,7 +329,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('discussion_comment__created', () =>
-    kit.expectPosts('discussion_comment__created', [
+    kit.expectRequests('discussion_comment__created', [
       post({
         notification: {
           title: "#90 Welcome to discussions! [octo-repo]",
@@ -350,7 +350,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('fork__basic', () =>
-    kit.expectPosts('fork__basic', [
+    kit.expectRequests('fork__basic', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -370,7 +370,7 @@ describe('github fixtures', () => {
     ]))
   it('github_app_authorization__revoked', () => kit.expectSkip('github_app_authorization__revoked', "only a GitHub App receives it, and it concerns the app, not the work in a repository"))
   it('gollum__edited', () =>
-    kit.expectPosts('gollum__edited', [
+    kit.expectRequests('gollum__edited', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -391,7 +391,7 @@ describe('github fixtures', () => {
   it('installation__created', () => kit.expectSkip('installation__created', "only a GitHub App receives it, and it concerns the app, not the work in a repository"))
   it('installation_repositories__added', () => kit.expectSkip('installation_repositories__added', "only a GitHub App receives it, and it concerns the app, not the work in a repository"))
   it('issue_comment__created', () =>
-    kit.expectPosts('issue_comment__created', [
+    kit.expectRequests('issue_comment__created', [
       post({
         notification: {
           title: "#1 Spelling error in the README file [Hello-World]",
@@ -413,7 +413,7 @@ describe('github fixtures', () => {
     ]))
   it('issue_comment__edited', () => kit.expectSkip('issue_comment__edited', "edits are not posted: the conversation already holds what was written, and GitHub shows the latest version"))
   it('issues__assigned', () =>
-    kit.expectPosts('issues__assigned', [
+    kit.expectRequests('issues__assigned', [
       post({
         notification: {
           title: "#1 Spelling error in the README file [Hello-World]",
@@ -433,7 +433,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('issues__labeled', () =>
-    kit.expectPosts('issues__labeled', [
+    kit.expectRequests('issues__labeled', [
       post({
         notification: {
           title: "#1 Spelling error in the README file [Hello-World]",
@@ -453,7 +453,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('issues__milestoned', () =>
-    kit.expectPosts('issues__milestoned', [
+    kit.expectRequests('issues__milestoned', [
       post({
         notification: {
           title: "#2 Update the README with new information. [Hello-World]",
@@ -473,7 +473,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('issues__opened', () =>
-    kit.expectPosts('issues__opened', [
+    kit.expectRequests('issues__opened', [
       post({
         notification: {
           title: "#1 Spelling error in the README file [Hello-World]",
@@ -496,7 +496,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('issues__transferred', () =>
-    kit.expectPosts('issues__transferred', [
+    kit.expectRequests('issues__transferred', [
       post({
         notification: {
           title: "#1 Update package.json [octo-repo]",
@@ -516,7 +516,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('label__created', () =>
-    kit.expectPosts('label__created', [
+    kit.expectRequests('label__created', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -536,7 +536,7 @@ describe('github fixtures', () => {
     ]))
   it('marketplace_purchase__purchased', () => kit.expectSkip('marketplace_purchase__purchased', "only a GitHub App receives it, and it concerns the app, not the work in a repository"))
   it('member__added', () =>
-    kit.expectPosts('member__added', [
+    kit.expectRequests('member__added', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -555,7 +555,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('membership__removed', () =>
-    kit.expectPosts('membership__removed', [
+    kit.expectRequests('membership__removed', [
       post({
         notification: {
           title: "[Octocoders]",
@@ -575,7 +575,7 @@ describe('github fixtures', () => {
     ]))
   it('merge_group__checks_requested', () => kit.expectSkip('merge_group__checks_requested', "merge queue check requests are plumbing; the merged pull request is posted"))
   it('meta__deleted', () =>
-    kit.expectPosts('meta__deleted', [
+    kit.expectRequests('meta__deleted', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -595,7 +595,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('milestone__created', () =>
-    kit.expectPosts('milestone__created', [
+    kit.expectRequests('milestone__created', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -614,7 +614,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('org_block__blocked', () =>
-    kit.expectPosts('org_block__blocked', [
+    kit.expectRequests('org_block__blocked', [
       post({
         notification: {
           title: "[Octocoders]",
@@ -634,7 +634,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('organization__member_added', () =>
-    kit.expectPosts('organization__member_added', [
+    kit.expectRequests('organization__member_added', [
       post({
         notification: {
           title: "[Octocoders]",
@@ -653,7 +653,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('package__published', () =>
-    kit.expectPosts('package__published', [
+    kit.expectRequests('package__published', [
       post({
         notification: {
           title: "[hello-world-npm]",
@@ -673,7 +673,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('page_build__built', () =>
-    kit.expectPosts('page_build__built', [
+    kit.expectRequests('page_build__built', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -693,7 +693,7 @@ describe('github fixtures', () => {
     ]))
   it('ping__basic', () => kit.expectSkip('ping__basic', "ping only checks that the endpoint answers; nothing to post"))
   it('project__created', () =>
-    kit.expectPosts('project__created', [
+    kit.expectRequests('project__created', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -712,7 +712,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('project_card__created', () =>
-    kit.expectPosts('project_card__created', [
+    kit.expectRequests('project_card__created', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -731,7 +731,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('project_column__created', () =>
-    kit.expectPosts('project_column__created', [
+    kit.expectRequests('project_column__created', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -750,7 +750,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('projects_v2_item__created', () =>
-    kit.expectPosts('projects_v2_item__created', [
+    kit.expectRequests('projects_v2_item__created', [
       post({
         notification: {
           title: "[github]",
@@ -769,7 +769,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('public__basic', () =>
-    kit.expectPosts('public__basic', [
+    kit.expectRequests('public__basic', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -788,7 +788,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('pull_request__closed', () =>
-    kit.expectPosts('pull_request__closed', [
+    kit.expectRequests('pull_request__closed', [
       post({
         notification: {
           title: "#2 Update the README with new information. [Hello-World:changes]",
@@ -808,7 +808,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('pull_request__converted_to_draft', () =>
-    kit.expectPosts('pull_request__converted_to_draft', [
+    kit.expectRequests('pull_request__converted_to_draft', [
       post({
         notification: {
           title: "#2 Update the README with new information. [Hello-World:changes]",
@@ -829,7 +829,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('pull_request__labeled', () =>
-    kit.expectPosts('pull_request__labeled', [
+    kit.expectRequests('pull_request__labeled', [
       post({
         notification: {
           title: "#2 Update the README with new information. [Hello-World:changes]",
@@ -850,7 +850,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('pull_request__merged', () =>
-    kit.expectPosts('pull_request__merged', [
+    kit.expectRequests('pull_request__merged', [
       post({
         notification: {
           title: "#2 Update the README with new information. [Hello-World:changes]",
@@ -871,7 +871,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('pull_request__opened', () =>
-    kit.expectPosts('pull_request__opened', [
+    kit.expectRequests('pull_request__opened', [
       post({
         notification: {
           title: "#2 Update the README with new information. [Hello-World:changes]",
@@ -895,7 +895,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('pull_request__opened_from_fork', () =>
-    kit.expectPosts('pull_request__opened_from_fork', [
+    kit.expectRequests('pull_request__opened_from_fork', [
       post({
         notification: {
           title: "#2 Update the README with new information <https://evil.example|click> [Hello-World]",
@@ -918,7 +918,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('pull_request__ready_for_review', () =>
-    kit.expectPosts('pull_request__ready_for_review', [
+    kit.expectRequests('pull_request__ready_for_review', [
       post({
         notification: {
           title: "#2 Update the README with new information. [Hello-World:changes]",
@@ -939,7 +939,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('pull_request__review_requested', () =>
-    kit.expectPosts('pull_request__review_requested', [
+    kit.expectRequests('pull_request__review_requested', [
       post({
         notification: {
           title: "#2 Update the README with new information. [Hello-World:changes]",
@@ -961,7 +961,7 @@ describe('github fixtures', () => {
     ]))
   it('pull_request__synchronize', () => kit.expectSkip('pull_request__synchronize', "commits to a same-repository pull request are posted by the push event, in the same conversation"))
   it('pull_request_review__approved', () =>
-    kit.expectPosts('pull_request_review__approved', [
+    kit.expectRequests('pull_request_review__approved', [
       post({
         notification: {
           title: "#2 Update the README with new information. [Hello-World:changes]",
@@ -982,7 +982,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('pull_request_review__changes_requested', () =>
-    kit.expectPosts('pull_request_review__changes_requested', [
+    kit.expectRequests('pull_request_review__changes_requested', [
       post({
         notification: {
           title: "#2 Update the README with new information. [Hello-World:changes]",
@@ -1005,7 +1005,7 @@ describe('github fixtures', () => {
     ]))
   it('pull_request_review__commented_without_body', () => kit.expectSkip('pull_request_review__commented_without_body', "a review with only line comments is posted through its pull_request_review_comment events"))
   it('pull_request_review__dismissed', () =>
-    kit.expectPosts('pull_request_review__dismissed', [
+    kit.expectRequests('pull_request_review__dismissed', [
       post({
         notification: {
           title: "#2 Update the README with new information. [Hello-World:changes]",
@@ -1025,7 +1025,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('pull_request_review_comment__created', () =>
-    kit.expectPosts('pull_request_review_comment__created', [
+    kit.expectRequests('pull_request_review_comment__created', [
       post({
         notification: {
           title: "#2 Update the README with new information. [Hello-World:changes]",
@@ -1047,7 +1047,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('pull_request_review_thread__resolved', () =>
-    kit.expectPosts('pull_request_review_thread__resolved', [
+    kit.expectRequests('pull_request_review_thread__resolved', [
       post({
         notification: {
           title: "#118 Create issue-comment [octo-repo:issue-comment]",
@@ -1067,7 +1067,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('push__deleted_branch', () =>
-    kit.expectPosts('push__deleted_branch', [
+    kit.expectRequests('push__deleted_branch', [
       post({
         notification: {
           title: "[Hello-World:feature/old-experiment]",
@@ -1086,7 +1086,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('push__force_push', () =>
-    kit.expectPosts('push__force_push', [
+    kit.expectRequests('push__force_push', [
       post({
         notification: {
           title: "[Hello-World:master]",
@@ -1106,7 +1106,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('push__many_commits', () =>
-    kit.expectPosts('push__many_commits', [
+    kit.expectRequests('push__many_commits', [
       post({
         notification: {
           title: "[Hello-World:master]",
@@ -1128,7 +1128,7 @@ describe('github fixtures', () => {
     ]))
   it('push__merge_queue', () => kit.expectSkip('push__merge_queue', "merge queue branches (gh-readonly-queue/…) are temporary; the merged pull request is posted"))
   it('push__missive_link', () =>
-    kit.expectPosts('push__missive_link', [
+    kit.expectRequests('push__missive_link', [
       post({
         notification: {
           title: "[Hello-World:master]",
@@ -1161,10 +1161,10 @@ describe('github fixtures', () => {
         ]
       }),
     ]))
-  it('push__new_branch', () => kit.expectPosts('push__new_branch', NEW_BRANCH_POSTS))
+  it('push__new_branch', () => kit.expectRequests('push__new_branch', NEW_BRANCH_POSTS))
   it('push__tag', () => kit.expectSkip('push__tag', "tag pushes are posted from the create and delete events"))
   it('release__prereleased', () =>
-    kit.expectPosts('release__prereleased', [
+    kit.expectRequests('release__prereleased', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -1185,7 +1185,7 @@ describe('github fixtures', () => {
     ]))
   it('release__published', () => kit.expectSkip('release__published', "a release is posted once, from the released or prereleased action GitHub sends with it"))
   it('release__released', () =>
-    kit.expectPosts('release__released', [
+    kit.expectRequests('release__released', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -1205,7 +1205,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('repository__renamed', () =>
-    kit.expectPosts('repository__renamed', [
+    kit.expectRequests('repository__renamed', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -1224,7 +1224,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('repository__transferred', () =>
-    kit.expectPosts('repository__transferred', [
+    kit.expectRequests('repository__transferred', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -1244,7 +1244,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('repository_dispatch__custom', () =>
-    kit.expectPosts('repository_dispatch__custom', [
+    kit.expectRequests('repository_dispatch__custom', [
       post({
         notification: {
           title: "[octo-repo]",
@@ -1263,7 +1263,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('repository_import__success', () =>
-    kit.expectPosts('repository_import__success', [
+    kit.expectRequests('repository_import__success', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -1283,7 +1283,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('repository_vulnerability_alert__create', () =>
-    kit.expectPosts('repository_vulnerability_alert__create', [
+    kit.expectRequests('repository_vulnerability_alert__create', [
       post({
         notification: {
           title: "Vulnerability alert: rack [Hello-World]",
@@ -1303,7 +1303,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('secret_scanning_alert__reopened', () =>
-    kit.expectPosts('secret_scanning_alert__reopened', [
+    kit.expectRequests('secret_scanning_alert__reopened', [
       post({
         notification: {
           title: "Secret scanning alert #191: adafruit_io_key [Hello-World]",
@@ -1323,7 +1323,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('security_advisory__published', () =>
-    kit.expectPosts('security_advisory__published', [
+    kit.expectRequests('security_advisory__published', [
       post({
         notification: {
           title: "GHSA-rf4j-j272-fj86: Moderate severity vulnerability that affects django",
@@ -1343,7 +1343,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('sponsorship__created', () =>
-    kit.expectPosts('sponsorship__created', [
+    kit.expectRequests('sponsorship__created', [
       post({
         notification: {
           title: "[sponsors:octocat]",
@@ -1363,7 +1363,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('star__created', () =>
-    kit.expectPosts('star__created', [
+    kit.expectRequests('star__created', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -1382,7 +1382,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('status__failure', () =>
-    kit.expectPosts('status__failure', [
+    kit.expectRequests('status__failure', [
       post({
         notification: {
           title: "[Hello-World:master]",
@@ -1403,7 +1403,7 @@ describe('github fixtures', () => {
     ]))
   it('status__success', () => kit.expectSkip('status__success', "only failed statuses (failure, error) are posted; pending and success are not news"))
   it('team__added_to_repository', () =>
-    kit.expectPosts('team__added_to_repository', [
+    kit.expectRequests('team__added_to_repository', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -1422,7 +1422,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('team_add__basic', () =>
-    kit.expectPosts('team_add__basic', [
+    kit.expectRequests('team_add__basic', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -1441,7 +1441,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('watch__started', () =>
-    kit.expectPosts('watch__started', [
+    kit.expectRequests('watch__started', [
       post({
         notification: {
           title: "[Hello-World]",
@@ -1460,7 +1460,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('workflow_dispatch__basic', () =>
-    kit.expectPosts('workflow_dispatch__basic', [
+    kit.expectRequests('workflow_dispatch__basic', [
       post({
         notification: {
           title: "[octo-repo]",
@@ -1480,7 +1480,7 @@ describe('github fixtures', () => {
     ]))
   it('workflow_job__completed', () => kit.expectSkip('workflow_job__completed', "jobs are reported as a whole by workflow_run (failures, and fixes after a re-run)"))
   it('workflow_run__failure', () =>
-    kit.expectPosts('workflow_run__failure', [
+    kit.expectRequests('workflow_run__failure', [
       post({
         notification: {
           title: "[octo-repo:master]",
@@ -1500,7 +1500,7 @@ describe('github fixtures', () => {
       }),
     ]))
   it('workflow_run__fixed_by_rerun', () =>
-    kit.expectPosts('workflow_run__fixed_by_rerun', [
+    kit.expectRequests('workflow_run__fixed_by_rerun', [
       post({
         notification: {
           title: "[octo-repo:master]",
@@ -1522,10 +1522,10 @@ describe('github fixtures', () => {
   it('workflow_run__success', () => kit.expectSkip('workflow_run__success', "a passing run is posted only when it fixes a failure (a workflow re-run); nothing went wrong here"))
 
   it('delivers a form-encoded push (payload=<json>) like a JSON one', () =>
-    kit.expectPosts('push__new_branch', NEW_BRANCH_POSTS, { form: true }))
+    kit.expectRequests('push__new_branch', NEW_BRANCH_POSTS, { form: true }))
 
   it('accepts a signed delivery with the endpoint secret', () =>
-    kit.expectPosts('push__new_branch', NEW_BRANCH_POSTS, { secrets: ["It's a Secret to Everybody"] }))
+    kit.expectRequests('push__new_branch', NEW_BRANCH_POSTS, { secrets: ["It's a Secret to Everybody"] }))
 
   afterAll(() => kit.assertComplete())
 })

@@ -79,9 +79,9 @@ describe('headers', () => {
     expect(github.deliveryId(request)).toBe('72d3162e-cc78-11e3-81ab-4c9367dc0958')
   })
 
-  it('answers an unknown event with UnsupportedEventError', async () => {
-    await expect(run('not_an_event', { action: 'x' })).rejects.toThrow(UnsupportedEventError)
-    await expect(run('not_an_event', {})).rejects.toThrow(/unknown event "not_an_event" for provider github/)
+  it('answers an unknown event 200 with the reason', async () => {
+    expect(await run('not_an_event', { action: 'x' })).toMatchObject({ kind: 'skipped', reason: expect.stringMatching(/^unknown event "not_an_event" for provider github/) })
+    expect(() => github.process({}, new WebhookRequest({ headers: { 'x-github-event': 'not_an_event' } }))).toThrow(UnsupportedEventError)
   })
 })
 

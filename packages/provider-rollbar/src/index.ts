@@ -130,7 +130,7 @@ export default class Rollbar extends Integration<RollbarOptions> {
   // Rollbar does not sign its webhooks, so there is no `verify`: the sealed URL token is the
   // endpoint's only protection (see README).
 
-  process(payload: Payload, request: WebhookRequest, options: RollbarOptions): ProcessOutput {
+  override process(payload: Payload, request: WebhookRequest, options: RollbarOptions): ProcessOutput {
     const p = readPayload(payload, this.id, this.event(payload, request))
     const event = p.string('event_name')
     if (Object.hasOwn(SKIPPED_EVENTS, event)) return skip(SKIPPED_EVENTS[event]!)

@@ -12,7 +12,7 @@ class Echo extends Integration {
   override get eventHeader() {
     return 'X-Echo-Event'
   }
-  process(payload: Payload, request: { header(name: string): string | undefined }, options: Record<string, unknown>): ProcessOutput {
+  override process(payload: Payload, request: { header(name: string): string | undefined }, options: Record<string, unknown>): ProcessOutput {
     const event = request.header('x-echo-event')
     if (event === 'ping') return skip('ping only checks the endpoint')
     if (typeof payload.title !== 'string') return { references: [], text: '' }

@@ -43,7 +43,7 @@ export default class __NAME__ extends Integration {
     return 'type'
   }
 
-  process(payload: Payload, request: WebhookRequest): ProcessOutput {
+  override process(payload: Payload, request: WebhookRequest): ProcessOutput {
     const event = this.event(payload, request)
     if (event !== undefined && event in SKIPPED_EVENTS) return skip(SKIPPED_EVENTS[event]!)
     if (event !== 'item.created') throw new UnsupportedEventError(this.id, event, EVENTS)

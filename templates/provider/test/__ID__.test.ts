@@ -8,7 +8,7 @@ const AVATAR = provider.avatar
 
 describe('__ID__', () => {
   it('item.created__basic', () =>
-    kit.expectPosts('item.created__basic', [
+    kit.expectRequests('item.created__basic', [
       {
         username: '__TITLE__',
         username_icon: AVATAR,

@@ -52,7 +52,7 @@ export class Acme extends Integration {
     }
     throw new SignatureError('x-acme-signature does not match the endpoint secret')
   }
-  process(payload: Payload, request: WebhookRequest): ProcessOutput {
+  override process(payload: Payload, request: WebhookRequest): ProcessOutput {
     const event = this.event(payload, request)
     if (event === 'ping') return skip(this.skippedEvents.ping)
     if (event === 'boom') throw new Error('kaboom')
