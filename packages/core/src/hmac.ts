@@ -47,6 +47,11 @@ export function signHmac(scheme: HmacScheme, body: Uint8Array | string, secret: 
   return `${scheme.prefix ?? ''}${createHmac(scheme.algorithm, secret).update(body).digest(scheme.encoding)}`
 }
 
+/** The headers a sender adds to a body it signs: the testing kit's `sign` for an HMAC scheme. */
+export function hmacSigner(scheme: HmacScheme): (request: { body: string }, secret: string) => Record<string, string> {
+  return (request, secret) => ({ [scheme.header]: signHmac(scheme, request.body, secret) })
+}
+
 /**
  * Check the signature in `scheme.header` against the HMAC of the raw body under each of the
  * endpoint's secrets (any matches, so a secret can be rotated without losing deliveries), in

@@ -24,7 +24,7 @@ export { MissiveClient, DEFAULT_MISSIVE_API_BASE_URL, MAX_RETRY_AFTER_SECONDS, p
 export type { CreatedPost, MissiveClientOptions } from './missive-client.js'
 export { processWebhook, runIntegration, verifySignature } from './process-webhook.js'
 export type { ProcessWebhookSettings } from './process-webhook.js'
-export { hmacMatches, signHmac, verifyHmac, secretMatches } from './hmac.js'
+export { hmacMatches, hmacSigner, signHmac, verifyHmac, secretMatches } from './hmac.js'
 export type { HmacScheme } from './hmac.js'
 export { NonceMemory } from './nonce-memory.js'
 export { fixtureNames, listFixtures, loadFixture, readDelivery, senderRequest } from './fixtures.js'

@@ -17,7 +17,6 @@ import { deepStrictEqual, AssertionError } from 'node:assert/strict'
 import nock from 'nock'
 import { listFixtures, loadFixture, senderRequest, type Fixture, type FixturesDir } from '../fixtures.js'
 import { handleWebhook, type Endpoint, type WebhookOutcome } from '../handle-webhook.js'
-import { signHmac, type HmacScheme } from '../hmac.js'
 import type { Integration } from '../integration.js'
 import { MissiveClient } from '../missive-client.js'
 import { toMissivePost, type MissivePost, type PostOptions } from '../post.js'
@@ -26,6 +25,7 @@ import type { IntegrationResult } from '../result.js'
 import { validateResult } from '../validate.js'
 
 export { listFixtures, loadFixture, type Fixture, type FixturesDir } from '../fixtures.js'
+export { hmacSigner } from '../hmac.js'
 
 /** The Missive API stand-in the kit intercepts. */
 export const TEST_API_BASE_URL = 'https://missive.test/v1'
@@ -80,11 +80,6 @@ export type Signer = (
   request: { body: string; headers: Record<string, string> },
   secret: string,
 ) => Record<string, string> | Promise<Record<string, string>>
-
-/** The kit's signer for a sender that signs the body with an HMAC (`signHmac`). */
-export function hmacSigner(scheme: HmacScheme): Signer {
-  return (request, secret) => ({ [scheme.header]: signHmac(scheme, request.body, secret) })
-}
 
 /** Build the request a sender would make for a fixture. */
 export function fixtureRequest(integration: Integration, fixture: Fixture, settings: { headers?: Record<string, string>; form?: boolean } = {}): WebhookRequest {
