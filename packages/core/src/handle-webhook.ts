@@ -106,10 +106,11 @@ export async function handleWebhook(
   // A header names the event before the body is read, so even a refused request is logged with it.
   let event = integration.eventHeader === undefined ? undefined : request.header(integration.eventHeader)
   try {
-    const endpoint = await resolveEndpoint(integration)
+    const resolved = resolveEndpoint(integration)
+    const endpoint = resolved instanceof Promise ? await resolved : resolved
     const options = resolveOptions(integration, endpoint.options)
     await request.readBody(settings.bodyLimit)
-    await checkSignature(integration, request, endpoint.secrets)
+    if (endpoint.secrets !== undefined && endpoint.secrets.length > 0) await checkSignature(integration, request, endpoint.secrets)
 
     const store = settings.store
     const headerId = integration.deliveryHeader === undefined ? undefined : request.header(integration.deliveryHeader)
@@ -122,7 +123,8 @@ export async function handleWebhook(
     let deliveryId: string | undefined
     try {
       event = integration.event(payload, request)
-      output = await run(integration, payload, request, options, event)
+      const ran = run(integration, payload, request, options, event)
+      output = ran instanceof Promise ? await ran : ran
       deliveryId = integration.deliveryId(request, payload)
     } catch (error) {
       if (error instanceof IntegrationError) throw error
@@ -176,8 +178,8 @@ function run(integration: Integration, payload: Payload, request: WebhookRequest
  * Check the signature when the endpoint has secrets. A provider whose sender does not sign
  * cannot honour a secret: that is refused rather than silently accepting unsigned requests.
  */
-async function checkSignature(integration: Integration, request: WebhookRequest, secrets: readonly string[] | undefined): Promise<void> {
-  const list = secrets === undefined || secrets.length === 0 ? [] : secrets.filter((secret) => secret !== '')
+async function checkSignature(integration: Integration, request: WebhookRequest, secrets: readonly string[]): Promise<void> {
+  const list = secrets.filter((secret) => secret !== '')
   if (list.length === 0) return
   if (!integration.verify) {
     throw new SignatureError(`provider ${integration.id} does not sign its webhooks, so this endpoint's secret cannot be checked; mint the URL without a secret`)
@@ -197,11 +199,25 @@ async function checkSignature(integration: Integration, request: WebhookRequest,
  */
 function dedupeKeyOf(provider: string, token: string, id: string | undefined, request: WebhookRequest): string {
   if (typeof id === 'string' && id !== '') {
-    const scope = createHash('sha256').update(token).digest('hex').slice(0, 16)
+    const scope = endpointScope(token)
     return id.length <= MAX_DELIVERY_ID ? `${provider}:${scope}:${id}` : `${provider}:${scope}:sha256:${createHash('sha256').update(id).digest('hex')}`
   }
   return `${provider}:body:${createHash('sha256').update(provider).update('\0').update(token).update('\0').update(request.rawBody).digest('hex')}`
 }
+
+/** An endpoint's dedupe scope: 16 hex digits of the token's SHA-256, remembered for the tokens in use. */
+function endpointScope(token: string): string {
+  let scope = scopes.get(token)
+  if (scope === undefined) {
+    scope = createHash('sha256').update(token).digest('hex').slice(0, 16)
+    if (scopes.size >= MAX_SCOPES) scopes.delete(scopes.keys().next().value!)
+    scopes.set(token, scope)
+  }
+  return scope
+}
+
+const scopes = new Map<string, string>()
+const MAX_SCOPES = 1000
 
 function failure(integration: Integration, event: string | undefined, error: unknown): HandledWebhook {
   if (error instanceof UnsupportedEventError) {

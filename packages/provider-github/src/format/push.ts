@@ -20,6 +20,8 @@ export const MAX_FOLLOW_UPS = 20
 // would be rescanned from each start (quadratic in the message).
 const CONVERSATION_LINK = /(?:https|missive):\/\/mail\.missiveapp\.com\/#[^/\s]{1,100}[^\s]{0,200}?\/conversations\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi
 
+const MISSIVE_HOST = /mail\.missiveapp\.com/i
+
 /**
  * A push to a branch: who pushed what, in the branch's conversation (`REPO_ID/BRANCH`), then a
  * "referenced this conversation" post into each Missive conversation a new commit links to.
@@ -99,7 +101,10 @@ function conversationReferences(repo: Repo, commits: PayloadReader[]): { followU
   for (const commit of commits) {
     if (commit.optionalBoolean('distinct') !== true) continue
     const sha = commit.string('id')
-    for (const match of commit.string('message').matchAll(CONVERSATION_LINK)) {
+    const message = commit.string('message')
+    // Nearly no commit links a conversation: skip the scan unless the host is there.
+    if (!MISSIVE_HOST.test(message)) continue
+    for (const match of message.matchAll(CONVERSATION_LINK)) {
       const conversation = match[1]!.toLowerCase()
       if (seen.has(`${conversation}@${sha}`)) continue
       seen.add(`${conversation}@${sha}`)

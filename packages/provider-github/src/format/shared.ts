@@ -94,8 +94,11 @@ export function repositoryOrOrganizationThread(p: PayloadReader): Pick<Integrati
 
 /** A path segment safe in a GitHub URL (branch names may hold `#`, `%`, …); slashes stay. */
 export function urlPath(value: string): string {
-  return value.split('/').map(encodeURIComponent).join('/')
+  return URL_SAFE.test(value) ? value : value.split('/').map(encodeURIComponent).join('/')
 }
+
+/** Characters encodeURIComponent leaves as they are, and slashes: most branch names. */
+const URL_SAFE = /^[\w.!~*'()/-]*$/
 
 /** `branch` in code, linking to its tree. */
 export function branchLink(repo: Repo, branch: string): RichText {
