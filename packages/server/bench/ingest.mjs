@@ -24,6 +24,8 @@ const WARMUP_SECONDS = 2
 const PROFILE_SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 5)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const TARGET = 0.45
+// USER_HZ, what /proc/<pid>/stat counts in: 100 on Linux.
+const CLOCK_TICKS = 100
 
 // One CPU for the server under test, another for autocannon (this process and its threads).
 const pinned = availableParallelism() >= 2 && hasTaskset()
@@ -77,14 +79,14 @@ try {
   const barePort = await new Promise((resolve) => bare.once('message', (m) => resolve(m.port)))
   const bareUrl = `http://127.0.0.1:${barePort}/github`
   await load(bareUrl, headers, WARMUP_SECONDS)
-  const ceiling = await load(bareUrl, headers, SECONDS)
+  const ceiling = await measured(bare.pid, () => load(bareUrl, headers, SECONDS))
   bare.kill()
 
   // This server: sealed token, signature, GitHub push processing, durable enqueue, log line.
   const server = await startServer(standIn, 'data')
   const appUrl = `http://127.0.0.1:${server.port}/github?t=${t}`
   await load(appUrl, headers, WARMUP_SECONDS)
-  const ingest = await load(appUrl, headers, SECONDS)
+  const ingest = await measured(server.child.pid, () => load(appUrl, headers, SECONDS))
   const rssPeak = readStatus(server.child.pid, 'VmHWM')
   const halfRate = Math.max(1, Math.floor(ingest.rate / 2))
   const half = await load(appUrl, headers, SECONDS, { overallRate: halfRate })
@@ -111,6 +113,9 @@ try {
   console.log(row(`server at half its peak (${halfRate} req/s)`, half))
   console.log('')
   console.log(`ingest / pinned ceiling:  ${ratio.toFixed(2)}   (target ≥ ${TARGET})  ${ratio >= TARGET ? 'ok' : 'MISSED'}`)
+  // CPU time per request (all the process's threads, from /proc): steadier than rates when the
+  // machine is shared, since time other processes take from CPU 0 is not counted.
+  console.log(`CPU per request:          bare ${ceiling.cpuUs.toFixed(0)} µs, server ${ingest.cpuUs.toFixed(0)} µs   (bare / server ${(ceiling.cpuUs / ingest.cpuUs).toFixed(2)})`)
   console.log(`p99 at half the peak:     ${half.p99} ms   (target < 20 ms)  ${half.p99 < 20 ? 'ok' : 'MISSED'}`)
   console.log(`server RSS, peak:         ${mb(rssPeak)} MB   (target < 150 MB)  ${rssPeak < 150 * 1024 ? 'ok' : 'MISSED'}`)
   console.log(`posts delivered to the stand-in meanwhile: ${delivered} (the worker keeps to Missive's rate limits per token)`)
@@ -119,6 +124,20 @@ try {
   standIn.close()
 } finally {
   cleanup()
+}
+
+/** A load run with the CPU time the process at `pid` spent on it, per request. */
+async function measured(pid, run) {
+  const before = cpuTicks(pid)
+  const result = await run()
+  return { ...result, cpuUs: ((cpuTicks(pid) - before) * 1e6) / CLOCK_TICKS / Math.max(1, result.requests) }
+}
+
+/** utime + stime of a process, in clock ticks. */
+function cpuTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return Number(fields[11]) + Number(fields[12])
 }
 
 /** Start the built server on CPU 0, its SQLite queue in a fresh DATA_DIR, delivering to the stand-in. */
