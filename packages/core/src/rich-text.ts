@@ -1,3 +1,5 @@
+import { stripInvisible } from './text.js'
+
 /**
  * Rich text in Missive's post syntax, composed once and rendered two ways:
  *   - `.text`: the post text, with `<url|label>` links, `*bold*` and backticked code;
@@ -21,11 +23,11 @@ export class RichText {
     return new RichText(text, plain)
   }
 
-  /** User content: escaped in `.text`, kept as is in `.plain`. */
+  /** User content: escaped in `.text`, kept as typed in `.plain`; invisible spoofing characters are dropped from both. */
   static from(value: Inline): RichText {
     if (value instanceof RichText) return value
     if (value === null || value === undefined || value === false) return EMPTY
-    const raw = String(value)
+    const raw = stripInvisible(String(value))
     return new RichText(escapeText(raw), raw)
   }
 
@@ -61,28 +63,38 @@ const ESCAPES: Record<string, string> = {
 }
 const ESCAPABLE = /[<>|*`]/g
 
+const HAS_ESCAPABLE = /[<>|*`]/
+
 /** Escape user content for a Missive post text. */
 export function escapeText(value: string): string {
-  return value.replace(ESCAPABLE, (c) => ESCAPES[c]!)
+  return HAS_ESCAPABLE.test(value) ? value.replace(ESCAPABLE, (c) => ESCAPES[c]!) : value
 }
 
 /** Build rich text: literals are trusted markup, interpolations are escaped user content. */
 export function rich(strings: TemplateStringsArray, ...values: Inline[]): RichText {
   let text = ''
   let plain = ''
-  strings.forEach((literal, i) => {
-    text += literal
-    plain += literal
+  for (let i = 0; i < strings.length; i++) {
+    text += strings[i]
+    plain += strings[i]
     if (i < values.length) {
       const value = RichText.from(values[i])
       text += value.text
       plain += value.plain
     }
-  })
+  }
   return RichText.markup(text, plain)
 }
 
 const SAFE_SCHEMES = new Set(['http:', 'https:', 'mailto:', 'missive:'])
+
+/**
+ * An http(s) URL that URL parsing accepts and that needs no encoding: a plain host (ASCII labels,
+ * no punycode, ending in a label that starts with a letter, so never read as an IPv4 address), no
+ * port or credentials, and a path, query and fragment without whitespace, quotes, `<`, `>`, `|`
+ * or backslashes.
+ */
+const PLAIN_HTTP_URL = /^https?:\/\/(?:(?!xn--)[A-Za-z0-9-]+\.)*(?!xn--)[A-Za-z][A-Za-z0-9-]*(?:[/?#][^\s"<>|\\]*)?$/
 
 /**
  * A URL fit to stand inside `<…|…>`: only http(s), mailto and missive links, with the characters
@@ -92,6 +104,8 @@ export function safeUrl(url: string | null | undefined): string | undefined {
   if (typeof url !== 'string') return undefined
   const trimmed = url.trim()
   if (trimmed === '') return undefined
+  // Nearly every link a provider builds; URL parsing would accept it and change nothing.
+  if (PLAIN_HTTP_URL.test(trimmed)) return trimmed
   let parsed: URL
   try {
     parsed = new URL(trimmed)
@@ -136,11 +150,17 @@ export function codeLink(url: string | null | undefined, label: Inline): RichTex
 /** Join parts with a separator (trusted markup); empty parts are left out. */
 export function join(parts: readonly Inline[], separator: string | RichText = ''): RichText {
   const sep = separator instanceof RichText ? separator : RichText.markup(separator)
-  const items = parts.map((part) => RichText.from(part)).filter((part) => !part.isEmpty)
-  return RichText.markup(
-    items.map((item) => item.text).join(sep.text),
-    items.map((item) => item.plain).join(sep.plain),
-  )
+  let text = ''
+  let plain = ''
+  let first = true
+  for (const part of parts) {
+    const item = RichText.from(part)
+    if (item.isEmpty) continue
+    text += first ? item.text : sep.text + item.text
+    plain += first ? item.plain : sep.plain + item.plain
+    first = false
+  }
+  return RichText.markup(text, plain)
 }
 
 /** Lines of rich text joined with newlines; empty lines are left out. */

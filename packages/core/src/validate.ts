@@ -23,6 +23,8 @@ const RESULT_KEYS = new Set([
   'attachment',
   'attachments',
 ])
+/** The result fields copied as they are, in the order posts have always listed them. */
+const COPIED_KEYS = [...RESULT_KEYS].filter((key) => key !== 'attachment' && key !== 'attachments')
 const ATTACHMENT_STRING_KEYS = [
   'author_name',
   'author_link',
@@ -120,13 +122,13 @@ export function validateResult(value: unknown, context: ValidationContext, name 
     throw fail(name, 'has no text, markdown or attachments: a post needs content')
   }
 
-  const result: ValidResult = {}
-  for (const key of RESULT_KEYS) {
-    if (key === 'attachment' || key === 'attachments') continue
-    if (r[key] !== undefined) (result as Record<string, unknown>)[key] = key === 'references' ? [...(r[key] as string[])] : r[key]
+  const result: Record<string, unknown> = {}
+  for (const key of COPIED_KEYS) {
+    const value = r[key]
+    if (value !== undefined) result[key] = key === 'references' ? [...(value as string[])] : value
   }
   if (attachments) result.attachments = attachments
-  return result
+  return result as ValidResult
 }
 
 type Fail = (field: string, reason: string) => InvalidResultError
@@ -147,7 +149,7 @@ function validateAttachment(value: unknown, name: string, fail: Fail): NonNullab
     throw fail(`${name}.timestamp`, `must be a Unix time in seconds, got ${kindOf(a.timestamp)}`)
   }
   const copy: Record<string, unknown> = {}
-  for (const [key, val] of Object.entries(a)) if (val !== undefined) copy[key] = val
+  for (const key in a) if (a[key] !== undefined) copy[key] = a[key]
   if (a.fields !== undefined) {
     if (!Array.isArray(a.fields)) throw fail(`${name}.fields`, `must be an array of {title, value, short}, got ${kindOf(a.fields)}`)
     copy.fields = a.fields.map((field, i) => {

@@ -37,6 +37,36 @@ describe('rich text', () => {
     expect(safeUrl('javascript:alert(1)')).toBeUndefined()
     expect(safeUrl('data:text/html,hi')).toBeUndefined()
     expect(safeUrl('not a url')).toBeUndefined()
+  })
+
+  it('takes plain http(s) links without parsing them, exactly as parsing them would', () => {
+    // The URL parser, as safeUrl uses it for everything else.
+    const parsed = (url: string) => {
+      try {
+        const { protocol } = new URL(url.trim())
+        return ['http:', 'https:', 'mailto:', 'missive:'].includes(protocol) ? url.trim().replace(/[|<>\s"]/g, encodeURIComponent) : undefined
+      } catch {
+        return undefined
+      }
+    }
+    const urls = [
+      'https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246?w=1',
+      'http://localhost',
+      'https://a.b-c.example/x?y=1&z=%zz#frag',
+      'https://1.2.3.999/x',
+      'https://1.2.3.4/x',
+      'https://0x7f.1/x',
+      'https://xn--zz.example/x',
+      'https://example.xn--zz',
+      'https://host.example:99999/x',
+      'https://user:pw@host.example/x',
+      'https://host.example\\evil',
+      'https://-a.example/ü/ñ',
+      ' https://padded.example/x ',
+      'https://a..b/x',
+      'HTTPS://UPPER.EXAMPLE/X',
+    ]
+    for (const url of urls) expect(safeUrl(url), url).toBe(parsed(url))
     expect(link('javascript:alert(1)', 'click').text).toBe('click')
     expect(link('javascript:alert(1)').text).toBe('javascript:alert(1)')
     expect(link('missive://mail.missiveapp.com/#inbox/conversations/1', 'conv').text).toBe('<missive://mail.missiveapp.com/#inbox/conversations/1|conv>')

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { Payload, ProcessOutput, WebhookRequest } from '@missive-integrations/core'
+import type { Handlers } from '@missive-integrations/core'
 import { buildApp } from '../src/app.js'
 import { ConfigError, loadConfig, missiveTimeoutMs, parseRateLimits } from '../src/config.js'
 import { MISSIVE_RATE_LIMITS } from '../src/delivery/rate-limiter.js'
@@ -91,12 +91,11 @@ describe('configuration of the queue', () => {
 
 /** Acme with an event that turns one webhook into a storm of posts. */
 class Storm extends Acme {
-  override get events() {
-    return [...super.events, 'storm']
-  }
-  override process(payload: Payload, request: WebhookRequest): ProcessOutput {
-    if (this.event(payload, request) !== 'storm') return super.process(payload, request)
-    return Array.from({ length: MAX_POSTS_PER_WEBHOOK + 10 }, (_, i) => ({ references: [`storm-${i}`], text: `post ${i}` }))
+  override get handlers(): Handlers {
+    return {
+      ...super.handlers,
+      storm: () => Array.from({ length: MAX_POSTS_PER_WEBHOOK + 10 }, (_, i) => ({ references: [`storm-${i}`], text: `post ${i}` })),
+    }
   }
 }
 

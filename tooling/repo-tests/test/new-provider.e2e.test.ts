@@ -47,7 +47,7 @@ describe.runIf(process.env.REPO_TESTS_E2E === '1')('new-provider in the real rep
 
       const test = spawnSync('npx', ['vitest', 'run'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } })
       expect(test.status, `${test.stdout}${test.stderr}`).toBe(0)
-      expect(test.stdout).toMatch(/Tests\s+\S*2 passed/)
+      expect(test.stdout).toMatch(/Tests\s+\S*4 passed/)
     } finally {
       rmSync(dir, { recursive: true, force: true })
       rmSync(changeset, { force: true })
