@@ -75,6 +75,19 @@ export class UnsupportedMediaTypeError extends IntegrationError {
   }
 }
 
+/**
+ * The body is compressed (`Content-Encoding: gzip`, …). Webhook senders send plain bodies, and
+ * inflating one is how a small request becomes a large one: refused rather than decoded.
+ */
+export class UnsupportedEncodingError extends IntegrationError {
+  readonly status = 415
+  readonly code = 'unsupported_encoding'
+
+  constructor(readonly contentEncoding: string) {
+    super(`unsupported Content-Encoding ${JSON.stringify(contentEncoding.slice(0, 64))}; send the body uncompressed (Content-Encoding: identity, or none)`)
+  }
+}
+
 /** The request body is larger than the configured limit. */
 export class PayloadTooLargeError extends IntegrationError {
   readonly status = 413
@@ -162,6 +175,12 @@ export class MissiveApiError extends IntegrationError {
     this.retryAfterSeconds = options.retryAfterSeconds
     this.responseBody = options.responseBody
   }
+}
+
+/** The queue could not commit the posts: the sender should retry (503, never a silent loss). */
+export class QueueUnavailableError extends IntegrationError {
+  readonly status = 503
+  readonly code = 'queue_unavailable'
 }
 
 /**

@@ -1,4 +1,6 @@
+import { dispatch, dispatchTable, type Handlers } from './dispatch.js'
 import type { Payload } from './parse-body.js'
+import { valueAt } from './payload-reader.js'
 import type { WebhookRequest } from './request.js'
 import type { ProcessOutput } from './result.js'
 
@@ -48,6 +50,12 @@ const ASSETS = 'https://raw.githubusercontent.com/missive/missive-integrations/m
  * `process` receives the parsed body, the request (headers, query, raw body) and the endpoint's
  * provider options, and returns a result, several, nothing, or `skip(reason)`, directly or as a
  * promise. Results must be plain data: posts are queued and delivered later.
+ *
+ * Or declare the provider instead of writing `process`: where the sender names the event
+ * (`eventHeader` or `eventField`, refined by `actionField`), a `handlers` table keyed by `event`
+ * or `event.action`, the `skipped` events with their reasons, `verify` and `signatureHeaders`.
+ * Core derives `events`, dispatches from the most specific name to the least and answers events
+ * it does not know with `UnsupportedEventError`.
  * @see https://missiveapp.com/help/api-documentation/webhook-integrations-develop
  */
 export abstract class Integration<Options extends ProviderOptions = ProviderOptions> {
@@ -81,14 +89,31 @@ export abstract class Integration<Options extends ProviderOptions = ProviderOpti
     return false
   }
 
-  /** Event names this provider posts (docs, playground, fixture completeness check). */
-  get events(): readonly string[] {
-    return []
+  /**
+   * One handler per event the provider posts, keyed by the event (`push`) or the event and its
+   * action (`issues.opened`); the most specific name wins. A handler returns what `process`
+   * would: a result, several, or `skip(reason)`.
+   */
+  get handlers(): Handlers<Options> {
+    return {}
   }
 
-  /** Events this provider knowingly does not post, each with the reason answered to the sender. */
-  get skippedEvents(): Readonly<Record<string, string>> {
+  /**
+   * Events (or `event.action`s) the provider knowingly does not post, each with the reason
+   * answered to the sender (200, so it keeps the endpoint).
+   */
+  get skipped(): Readonly<Record<string, string>> {
     return {}
+  }
+
+  /** Event names this provider posts (docs, playground, fixture completeness check): derived from `handlers`. */
+  get events(): readonly string[] {
+    return dispatchTable(this).events
+  }
+
+  /** Whole events this provider knowingly does not post, with their reasons: derived from `skipped`. */
+  get skippedEvents(): Readonly<Record<string, string>> {
+    return dispatchTable(this).skippedEvents
   }
 
   /** The request header that carries the event name, when the sender puts it in a header. */
@@ -96,22 +121,38 @@ export abstract class Integration<Options extends ProviderOptions = ProviderOpti
     return undefined
   }
 
-  /** The top-level body field that carries the event name, when the sender puts it in the body. */
+  /** The body field (a dot path) that carries the event name, when the sender puts it in the body. */
   get eventField(): string | undefined {
     return undefined
+  }
+
+  /** The body field (a dot path) whose value refines the event (GitHub's `action`): handlers may be keyed `event.action`. */
+  get actionField(): string | undefined {
+    return undefined
+  }
+
+  /** The request header carrying the sender's id for a delivery (`X-GitHub-Delivery`): a redelivery is answered before its body is parsed. */
+  get deliveryHeader(): string | undefined {
+    return undefined
+  }
+
+  /** The request headers that carry a signature or a shared secret: never logged. */
+  get signatureHeaders(): readonly string[] {
+    return []
   }
 
   /** The event name of a delivery (for logs, metrics, dispatch and fixtures): the event header, else the event field. */
   event(payload: Payload, request: WebhookRequest): string | undefined {
     if (this.eventHeader) return request.header(this.eventHeader)
     const field = this.eventField
-    const value = field !== undefined && Object.hasOwn(payload, field) ? payload[field] : undefined
+    if (field === undefined) return undefined
+    const value = valueAt(payload, field)
     return typeof value === 'string' ? value : undefined
   }
 
-  /** The sender's id for this delivery, used to drop redeliveries; undefined hashes the body. */
-  deliveryId(_request: WebhookRequest, _payload: Payload): string | undefined {
-    return undefined
+  /** The sender's id for this delivery, used to drop redeliveries (default: the `deliveryHeader`); undefined hashes the body. */
+  deliveryId(request: WebhookRequest, _payload: Payload): string | undefined {
+    return this.deliveryHeader === undefined ? undefined : request.header(this.deliveryHeader)
   }
 
   /**
@@ -120,7 +161,13 @@ export abstract class Integration<Options extends ProviderOptions = ProviderOpti
    */
   verify?(request: WebhookRequest, secrets: readonly string[]): void | Promise<void>
 
-  abstract process(payload: Payload, request: WebhookRequest, options: Options): ProcessOutput | Promise<ProcessOutput>
+  /**
+   * Turn a delivery into posts. By default, the handler for its `event.action` or `event` runs
+   * (or its `skipped` reason is answered); a hand-written integration overrides this instead.
+   */
+  process(payload: Payload, request: WebhookRequest, options: Options): ProcessOutput | Promise<ProcessOutput> {
+    return dispatch(this, payload, request, options, this.event(payload, request))
+  }
 
   toJSON(): IntegrationInfo {
     return { id: this.id, name: this.name, avatar: this.avatar, icon: this.icon, schema: this.schema }

@@ -1,5 +1,6 @@
 import { MissiveApiError } from './errors.js'
 import type { MissivePost } from './post.js'
+import { redact } from './text.js'
 
 /** Missive's public REST API. @see https://missiveapp.com/help/api-documentation/getting-started */
 export const DEFAULT_MISSIVE_API_BASE_URL = 'https://public.missiveapp.com/v1'
@@ -179,8 +180,4 @@ function describeNetworkError(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause
   if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`
   return (error as Error)?.message ?? String(error)
-}
-
-function redact(text: string, token: string): string {
-  return token ? text.split(token).join('[redacted]') : text
 }

@@ -1,4 +1,4 @@
-import { InvalidBodyError, UnsupportedMediaTypeError } from './errors.js'
+import { InvalidBodyError, UnsupportedEncodingError, UnsupportedMediaTypeError } from './errors.js'
 import type { WebhookRequest } from './request.js'
 
 /** A parsed webhook payload: always a JSON object. */
@@ -15,10 +15,13 @@ const FORM_TYPE = 'application/x-www-form-urlencoded'
 /**
  * Parse a webhook body: JSON, or form-encoded (`payload=<json>` as GitHub sends it with the
  * "application/x-www-form-urlencoded" content type, else the form's fields as an object).
- * Throws `UnsupportedMediaTypeError` (415) or `InvalidBodyError` (400); never anything else.
+ * Throws `UnsupportedEncodingError` or `UnsupportedMediaTypeError` (415) or `InvalidBodyError`
+ * (400); never anything else, and never with the body's bytes in the message.
  */
 export function parseBody(request: WebhookRequest, options: ParseBodyOptions = {}): Payload {
   const maxDepth = options.maxDepth ?? 256
+  const encoding = request.header('content-encoding')
+  if (encoding !== undefined && encoding.trim() !== '' && encoding.trim().toLowerCase() !== 'identity') throw new UnsupportedEncodingError(encoding)
   const type = request.contentType
   // A missing content type is read as JSON: several senders (and curl users) leave it out.
   if (type === undefined || JSON_TYPES.has(type) || type.endsWith('+json')) {
@@ -47,7 +50,7 @@ export function parseJsonObject(text: string, what = 'body', maxDepth = 256): Pa
     value = JSON.parse(text)
   } catch (error) {
     if (text.trim() === '') throw new InvalidBodyError(`${what} is empty; expected a JSON object`)
-    throw new InvalidBodyError(`${what} is not valid JSON: ${(error as Error).message}`)
+    throw new InvalidBodyError(`${what} is not valid JSON: ${printable((error as Error).message)}`)
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`
@@ -86,4 +89,14 @@ export function jsonDepth(text: string): number {
     }
   }
   return max
+}
+
+/**
+ * A parser's message made safe to echo: V8 quotes the start of the text it could not parse, which
+ * for a binary body (a gzip stream, …) would send control characters back.
+ */
+function printable(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  const escaped = message.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return escaped.length > 200 ? `${escaped.slice(0, 199)}…` : escaped
 }

@@ -18,17 +18,7 @@ export class PayloadReader {
 
   /** The raw value at a dot path, or undefined. */
   get(path: string): unknown {
-    let current: unknown = this.value
-    // Walks the dots without splitting: providers read dozens of paths per webhook.
-    let start = 0
-    for (;;) {
-      const dot = path.indexOf('.', start)
-      const key = dot === -1 ? (start === 0 ? path : path.slice(start)) : path.slice(start, dot)
-      if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return undefined
-      current = (current as Record<string, unknown>)[key]
-      if (dot === -1) return current
-      start = dot + 1
-    }
+    return valueAt(this.value, path)
   }
 
   has(path: string): boolean {
@@ -141,4 +131,19 @@ export function readPayload(payload: unknown, provider: string, event: string | 
     throw new InvalidPayloadError(provider, event, '(body)', 'a JSON object')
   }
   return new PayloadReader(payload as Record<string, unknown>, provider, event)
+}
+
+/** The value at a dot path (`repository.owner.login`) of an object, own properties only; undefined when absent. */
+export function valueAt(value: unknown, path: string): unknown {
+  let current = value
+  // Walks the dots without splitting: providers read dozens of paths per webhook.
+  let start = 0
+  for (;;) {
+    const dot = path.indexOf('.', start)
+    const key = dot === -1 ? (start === 0 ? path : path.slice(start)) : path.slice(start, dot)
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return undefined
+    current = (current as Record<string, unknown>)[key]
+    if (dot === -1) return current
+    start = dot + 1
+  }
 }

@@ -1,5 +1,6 @@
 import type { IntegrationInfo } from './integration.js'
-import type { Attachment, ValidResult } from './result.js'
+import type { Attachment, AttachmentField, ValidResult } from './result.js'
+import { stripInvisible } from './text.js'
 
 /**
  * Endpoint-level post options, merged into every post of the endpoint (the legacy token's
@@ -72,7 +73,9 @@ export function namespaceReference(provider: string, ref: string): string {
  *   left alone, so the referenced conversation is not modified or shared unexpectedly;
  * - `username` = the integration's name, `username_icon` = its avatar, notification =
  *   `{ title: subject, body: notification }` (falling back to the name and the post's text, as
- *   Missive requires a notification).
+ *   Missive requires a notification);
+ * - invisible characters that can disguise text (bidirectional overrides, zero-width spaces) are
+ *   dropped from every text, whether or not the provider built it with the rich-text helpers.
  */
 export function toMissivePost(
   integration: Pick<IntegrationInfo, 'id' | 'name' | 'avatar' | 'icon'>,
@@ -80,15 +83,17 @@ export function toMissivePost(
   postOptions: Readonly<PostOptions> = {},
 ): MissivePost {
   const post: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(structuredClone(postOptions))) {
-    if (value !== undefined && !MAPPED_FIELDS.has(key)) post[key] = value
+  for (const key in postOptions) {
+    const value = postOptions[key]
+    // A copy: posts are queued and must not share arrays with a cached endpoint.
+    if (value !== undefined && Object.hasOwn(postOptions, key) && !MAPPED_FIELDS.has(key)) post[key] = copyJson(value)
   }
 
   post.username = integration.name
   post.username_icon = integration.avatar
   post.notification = {
-    title: result.subject ?? integration.name,
-    body: result.notification ?? fallbackNotification(result),
+    title: stripInvisible(result.subject ?? integration.name),
+    body: stripInvisible(result.notification ?? fallbackNotification(result)),
   }
 
   if (result.conversation !== undefined) {
@@ -96,15 +101,15 @@ export function toMissivePost(
     for (const key of CONVERSATION_SHARING_OPTIONS) delete post[key]
   } else {
     post.references = (result.references ?? []).map((ref) => namespaceReference(integration.id, ref))
-    if (result.subject !== undefined) post.conversation_subject = result.subject
+    if (result.subject !== undefined) post.conversation_subject = stripInvisible(result.subject)
     if (result.color !== undefined) post.conversation_color = result.color
     post.conversation_icon = integration.icon
     post.update_existing_conversation_subject = result.update_existing_conversation_subject ?? false
   }
 
-  if (result.text !== undefined) post.text = result.text
-  if (result.markdown !== undefined) post.markdown = result.markdown
-  if (result.attachments !== undefined) post.attachments = result.attachments
+  if (result.text !== undefined) post.text = stripInvisible(result.text)
+  if (result.markdown !== undefined) post.markdown = stripInvisible(result.markdown)
+  if (result.attachments !== undefined) post.attachments = result.attachments.map(visibleAttachment)
   return post as MissivePost
 }
 
@@ -115,6 +120,38 @@ export function toMissivePosts(
   postOptions: Readonly<PostOptions> = {},
 ): MissivePost[] {
   return results.map((result) => toMissivePost(integration, result, postOptions))
+}
+
+/** The attachment itself when nothing in it needs stripping (nearly always), else a cleaned copy. */
+function visibleAttachment(attachment: Attachment): Attachment {
+  let copy: Record<string, unknown> | undefined
+  for (const key in attachment) {
+    const value = (attachment as Record<string, unknown>)[key]
+    if (typeof value !== 'string') continue
+    const visible = stripInvisible(value)
+    if (visible !== value) (copy ??= { ...attachment })[key] = visible
+  }
+  const fields = attachment.fields
+  if (fields !== undefined) {
+    const cleaned = fields.map(visibleField)
+    if (cleaned.some((field, i) => field !== fields[i])) (copy ??= { ...attachment }).fields = cleaned
+  }
+  return (copy ?? attachment) as Attachment
+}
+
+function visibleField(field: AttachmentField): AttachmentField {
+  const title = stripInvisible(field.title)
+  const value = stripInvisible(field.value)
+  return title === field.title && value === field.value ? field : { ...field, title, value }
+}
+
+/** A deep copy of JSON data (post options), cheaper than structuredClone for the small values they are. */
+function copyJson(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) return value.map(copyJson)
+  const copy: Record<string, unknown> = {}
+  for (const key in value) if (Object.hasOwn(value, key)) copy[key] = copyJson((value as Record<string, unknown>)[key])
+  return copy
 }
 
 function fallbackNotification(result: ValidResult): string {

@@ -1,3 +1,5 @@
+import { PayloadTooLargeError } from './errors.js'
+
 /** Header values as an HTTP framework hands them over (Node's IncomingHttpHeaders fits). */
 export type HeaderInput =
   | Headers
@@ -6,14 +8,24 @@ export type HeaderInput =
 
 export type QueryInput = URLSearchParams | Record<string, string | readonly string[] | undefined>
 
+/**
+ * Reads a request's body once the sender is authenticated; refuses more than `limit` bytes with
+ * `PayloadTooLargeError` (413), without buffering them.
+ */
+export type BodyReader = (limit: number) => Promise<Uint8Array>
+
 export interface WebhookRequestInit {
   method?: string
   /** The request path and query (`/github?t=…`); its query is merged under `query`. */
   url?: string
   headers?: HeaderInput
   query?: QueryInput
-  /** The raw body bytes, exactly as received: signatures are computed over them. */
-  body?: Uint8Array | string
+  /**
+   * The raw body bytes, exactly as received (signatures are computed over them), or a reader that
+   * `readBody` calls: a server hands over a request before reading its body, so that a request
+   * without a valid token never gets its body buffered.
+   */
+  body?: Uint8Array | string | BodyReader
 }
 
 /** A path URL parsing would leave as it is: no dot segments, no characters it would escape. */
@@ -26,7 +38,8 @@ const PLAIN_PATH = /^\/(?:[\w\-~%]+\/)*[\w\-~%]*$/
 export class WebhookRequest {
   readonly method: string
   readonly path: string
-  readonly rawBody: Buffer
+  #body: Buffer | undefined
+  #reader: BodyReader | undefined
   readonly #headers = new Map<string, string>()
   readonly #query = new Map<string, string[]>()
 
@@ -41,7 +54,25 @@ export class WebhookRequest {
     for (const [key, value] of entriesOf(init.query)) this.#addQuery(key, value)
     for (const [name, value] of headerEntries(init.headers)) this.#addHeader(name, value)
     const body = init.body ?? ''
-    this.rawBody = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+    if (typeof body === 'function') this.#reader = body
+    else this.#body = toBuffer(body)
+  }
+
+  /** The raw body bytes, exactly as received. Throws before `readBody` when the body is read lazily. */
+  get rawBody(): Buffer {
+    if (this.#body === undefined) throw new Error('the body of this request has not been read yet: await request.readBody(limit) first')
+    return this.#body
+  }
+
+  /** Read the body (once), refusing more than `limit` bytes with `PayloadTooLargeError` (413). */
+  async readBody(limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
+    if (this.#body === undefined) {
+      const reader = this.#reader!
+      this.#reader = undefined
+      this.#body = toBuffer(await reader(limit))
+    }
+    if (this.#body.length > limit) throw new PayloadTooLargeError(limit)
+    return this.#body
   }
 
   /** A header's value (case-insensitive name), or undefined when absent. */
@@ -87,6 +118,10 @@ export class WebhookRequest {
     if (values) values.push(value)
     else this.#query.set(key, [value])
   }
+}
+
+function toBuffer(body: Uint8Array | string): Buffer {
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
 }
 
 function* headerEntries(input: HeaderInput | undefined): Iterable<[string, string]> {

@@ -1,3 +1,5 @@
+import { stripInvisible } from './text.js'
+
 /**
  * Rich text in Missive's post syntax, composed once and rendered two ways:
  *   - `.text`: the post text, with `<url|label>` links, `*bold*` and backticked code;
@@ -21,11 +23,11 @@ export class RichText {
     return new RichText(text, plain)
   }
 
-  /** User content: escaped in `.text`, kept as is in `.plain`. */
+  /** User content: escaped in `.text`, kept as typed in `.plain`; invisible spoofing characters are dropped from both. */
   static from(value: Inline): RichText {
     if (value instanceof RichText) return value
     if (value === null || value === undefined || value === false) return EMPTY
-    const raw = String(value)
+    const raw = stripInvisible(String(value))
     return new RichText(escapeText(raw), raw)
   }
 

@@ -38,3 +38,26 @@ export function ordinal(n: number): string {
       return `${n}th`
   }
 }
+
+/**
+ * Characters that change how text around them reads without showing themselves: bidirectional
+ * embeddings, overrides and isolates (a right-to-left override makes `txt.exe` read `exe.txt`),
+ * zero-width spaces, word joiners and byte-order marks. Zero-width joiners and non-joiners stay:
+ * emoji sequences and several scripts (Persian, Indic) need them.
+ * @see https://www.unicode.org/reports/tr36/#Bidirectional_Text_Spoofing
+ */
+const INVISIBLE = /[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g
+
+/** User text without the invisible characters that can disguise it (see `INVISIBLE`). */
+export function stripInvisible(value: string): string {
+  // Nearly every string has none: test before allocating a copy.
+  INVISIBLE.lastIndex = 0
+  return INVISIBLE.test(value) ? value.replace(INVISIBLE, '') : value
+}
+
+/** `text` with every occurrence of each secret replaced by `[redacted]`: for messages that quote a peer's answer. */
+export function redact(text: string, ...secrets: readonly (string | undefined)[]): string {
+  let result = text
+  for (const secret of secrets) if (secret) result = result.split(secret).join('[redacted]')
+  return result
+}

@@ -4,7 +4,7 @@ import {
   InvalidOptionsError,
   InvalidPayloadError,
   isIntegration,
-  processWebhook,
+  handleWebhook,
   ProviderError,
   readPayload,
   resolveOptions,
@@ -29,7 +29,7 @@ class StatusPage extends Integration {
       ],
     }
   }
-  process(payload: Payload): ProcessOutput | Promise<ProcessOutput> {
+  override process(payload: Payload): ProcessOutput | Promise<ProcessOutput> {
     // A provider bug: reads a field that is not there.
     if (payload.crash) return (payload as unknown as { a: { b: ProcessOutput } }).a.b
     if (payload.async) return Promise.resolve([{ references: ['x'], text: 'later' }])
@@ -38,6 +38,9 @@ class StatusPage extends Integration {
 }
 
 const request = (body: object) => new WebhookRequest({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+/** The outcome of the server's path for a hand-written integration, without a queue. */
+const outcomeOf = async (body: object, endpoint: { options?: Record<string, unknown>; secrets?: string[] }) =>
+  (await handleWebhook(new StatusPage(), request(body), () => ({ token: 't', ...endpoint }))).outcome
 
 describe('Integration', () => {
   it('defaults id, name, avatar, icon, schema and deprecated like the hosted service', () => {
@@ -62,19 +65,21 @@ describe('Integration', () => {
   })
 
   it('processes synchronously or not, one result or several', async () => {
-    const outcome = await processWebhook(new StatusPage(), request({ async: true }), { token: 't', options: { page: 'p' } })
-    expect(outcome.kind === 'posts' && outcome.posts.map((p) => p.text)).toEqual(['later'])
+    const outcome = await outcomeOf({ async: true }, { options: { page: 'p' } })
+    expect(outcome.kind === 'posts' && outcome.posts.map((post) => post.text)).toEqual(['later'])
   })
 
   it('wraps a provider bug in ProviderError (422) naming the provider', async () => {
-    const error = await processWebhook(new StatusPage(), request({ crash: true }), { token: 't', options: { page: 'p' } }).catch((e: unknown) => e)
+    const outcome = await outcomeOf({ crash: true }, { options: { page: 'p' } })
+    const error = outcome.kind === 'error' ? outcome.error : undefined
     expect(error).toBeInstanceOf(ProviderError)
-    expect((error as ProviderError).status).toBe(422)
-    expect((error as Error).message).toMatch(/^provider statuspage failed to process this delivery: Cannot read properties of undefined/)
+    expect(error!.status).toBe(422)
+    expect(error!.message).toMatch(/^provider statuspage failed to process this delivery: Cannot read properties of undefined/)
   })
 
   it('refuses a secret for a provider that does not sign', async () => {
-    await expect(processWebhook(new StatusPage(), request({}), { token: 't', options: { page: 'p' }, secrets: ['s'] })).rejects.toThrow(SignatureError)
+    const outcome = await outcomeOf({}, { options: { page: 'p' }, secrets: ['s'] })
+    expect(outcome.kind === 'rejected' && outcome.error).toBeInstanceOf(SignatureError)
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { InvalidBodyError, jsonDepth, parseBody, UnsupportedMediaTypeError, WebhookRequest } from '../src/index.ts'
+import { InvalidBodyError, jsonDepth, parseBody, UnsupportedEncodingError, UnsupportedMediaTypeError, WebhookRequest } from '../src/index.ts'
 
 const req = (body: string, contentType?: string) =>
   new WebhookRequest({ url: '/github?t=abc&x=1&x=2', headers: contentType ? { 'Content-Type': contentType, 'X-Hub': ['a', 'b'] } : {}, body })
@@ -27,6 +27,17 @@ describe('WebhookRequest', () => {
     expect(r.path).toBe('/github')
     expect(r.query).toEqual({ x: '1', y: '3' })
     expect(new WebhookRequest().path).toBe('/')
+  })
+
+  it('reads a lazy body once, when asked, within a limit', async () => {
+    let reads = 0
+    const r = new WebhookRequest({ body: async () => (reads++, Buffer.from('{"a":1}')) })
+    expect(() => r.rawBody).toThrow('the body of this request has not been read yet')
+    expect((await r.readBody(100)).toString()).toBe('{"a":1}')
+    expect(r.bodyText).toBe('{"a":1}')
+    await r.readBody(100)
+    expect(reads).toBe(1)
+    await expect(r.readBody(3)).rejects.toThrow('request body is larger than the limit of 3 bytes')
   })
 
   it('accepts fetch Headers and header pairs', () => {
@@ -68,6 +79,13 @@ describe('parseBody', () => {
     expect((error as InvalidBodyError).status).toBe(400)
     if (typeof message === 'string') expect((error as Error).message).toBe(message)
     else expect((error as Error).message).toMatch(message)
+  })
+
+  it('parses an identity-encoded body and refuses a compressed one with 415', () => {
+    const encoded = (encoding: string) => new WebhookRequest({ headers: { 'content-encoding': encoding }, body: '{"a":1}' })
+    expect(parseBody(encoded('identity'))).toEqual({ a: 1 })
+    expect(() => parseBody(encoded('gzip'))).toThrow('unsupported Content-Encoding "gzip"; send the body uncompressed')
+    expect(() => parseBody(encoded('br'))).toThrow(UnsupportedEncodingError)
   })
 
   it('rejects other content types with 415', () => {

@@ -10,6 +10,23 @@ const kit = fixtureKit(acme, new URL('./fixtures/acme/', import.meta.url), {
   sign: ({ body }, secret) => ({ 'x-acme-signature': signAcme(body, secret) }),
 })
 
+/** What Acme decides for the deploy fixture: thread, subject, color, notification and attachment. */
+const deployDecision = {
+  references: ['web/production'],
+  subject: 'web [production]',
+  color: 'good',
+  notification: 'Ada <ada@example.com> deployed web to production',
+  attachments: [
+    {
+      pretext: '*Ada ‹ada@example.com›* deployed <https://acme.example/deploys/7|web> to production',
+      text: 'Ship ∗it∗ ‹https://evil.example∣click›',
+      footer: 'ops',
+      color: '#0a0',
+    },
+  ],
+}
+
+/** The exact request body the kit's Missive stand-in receives for it, envelope and post options included. */
 const deployPost = {
   organization: 'org-1',
   add_shared_labels: ['label-1'],
@@ -33,14 +50,27 @@ const deployPost = {
 
 describe('fixtureKit', () => {
   it('sends the exact Missive request for a fixture', async () => {
-    const delivery = await kit.expectPosts('deploy__production', [deployPost])
+    const delivery = await kit.expectRequests('deploy__production', [deployPost])
     expect(delivery.requests).toHaveLength(1)
     expect(delivery.requests[0]!.authorization).toBe(`Bearer ${TEST_TOKEN}`)
+    expect(delivery.event).toBe('deploy')
     expect(nock.pendingMocks()).toEqual([])
   })
 
-  it('fails when the expected post differs', async () => {
-    await expect(kit.expectPosts('deploy__production', [{ ...deployPost, conversation_color: 'danger' }])).rejects.toThrow(/Expected values to be strictly deep-equal/)
+  it('fills the envelope around what the provider decides, and compares the same request', async () => {
+    const delivery = await kit.expectPosts('deploy__production', [deployDecision])
+    expect(delivery.requests.map((request) => request.body.posts)).toEqual([deployPost])
+    // `attachment` is the same decision as a one-item `attachments`.
+    const { attachments, ...rest } = deployDecision
+    await kit.expectPosts('deploy__production', [{ ...rest, attachment: attachments[0]! }])
+  })
+
+  it('fails when the decision or the envelope differs', async () => {
+    await expect(kit.expectPosts('deploy__production', [{ ...deployDecision, color: 'danger' }])).rejects.toThrow(/Expected values to be strictly deep-equal/)
+    await expect(kit.expectPosts('deploy__production', [{ ...deployDecision, references: ['web'] }])).rejects.toThrow(/Expected values to be strictly deep-equal/)
+    await expect(kit.expectPosts('deploy__production', [deployDecision, deployDecision])).rejects.toThrow(/Expected values to be strictly deep-equal/)
+    await expect(kit.expectRequests('deploy__production', [{ ...deployPost, username: 'Other' }])).rejects.toThrow(/Expected values to be strictly deep-equal/)
+    await expect(kit.expectPosts('deploy__production', [{ subject: 'x', text: 'y' }])).rejects.toThrow(/has neither references nor a conversation/)
   })
 
   it('reports a skip with its reason', async () => {
@@ -49,14 +79,14 @@ describe('fixtureKit', () => {
   })
 
   it('signs with the provider signer and rejects a wrong secret', async () => {
-    await kit.expectPosts('deploy__production', [deployPost], { secrets: ['s3cret'] })
+    await kit.expectPosts('deploy__production', [deployDecision], { secrets: ['s3cret'] })
     await expect(
       kit.deliver('deploy__production', { secrets: ['s3cret'], headers: { 'x-acme-signature': signAcme('{}', 's3cret') } }),
-    ).rejects.toThrow(/does not match/)
+    ).rejects.toThrow('X-Acme-Signature does not match the body signed with the endpoint secret: check the secret in the Acme webhook settings')
   })
 
   it('delivers form-encoded bodies like JSON ones', async () => {
-    await kit.expectPosts('deploy__production', [deployPost], { form: true })
+    await kit.expectPosts('deploy__production', [deployDecision], { form: true })
   })
 
   it('names a missing fixture and lists the known ones', async () => {

@@ -1,46 +1,29 @@
 import {
   Integration,
   InvalidOptionsError,
+  NonceMemory,
   RichText,
-  UnsupportedEventError,
   bold,
   join,
   link,
   lines,
   ordinal,
-  readPayload,
   rich,
   safeUrl,
   skip,
   type Attachment,
+  type Handlers,
   type IntegrationResult,
-  type Payload,
   type PayloadReader,
-  type ProcessOutput,
   type ProviderOptions,
   type Schema,
   type Skip,
+  type WebhookEvent,
   type WebhookRequest,
 } from '@missive-integrations/core'
-import { verify as verifySignature } from './verify.js'
+import { MAX_CLOCK_SKEW_MS, NONCE_HEADER, SIGNATURE_HEADER, verify as verifySignature } from './verify.js'
 
 export { sign, verify, MAX_CLOCK_SKEW_MS, NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './verify.js'
-
-/**
- * Event types Canny puts in the event object's `type` that this provider posts.
- * @see https://developers.canny.io/api-reference#event_types
- */
-export const EVENTS = [
-  'post.created',
-  'post.edited',
-  'post.deleted',
-  'post.status_changed',
-  'post.jira_issue_linked',
-  'comment.created',
-  'vote.created',
-] as const
-
-export type CannyEvent = (typeof EVENTS)[number]
 
 /** Documented events answered 200 without a post, each with the reason given back to Canny. */
 export const SKIPPED_EVENTS: Readonly<Record<string, string>> = {
@@ -74,12 +57,14 @@ interface CannyOptions extends ProviderOptions {
   voteStep?: number
 }
 
-interface Context {
-  object: PayloadReader
-  options: CannyOptions
-}
+/** A handler over the event's `object` (the post, comment or vote). */
+type ObjectHandler = (object: PayloadReader, options: CannyOptions) => IntegrationResult | Skip
 
-type Handler = (context: Context) => IntegrationResult | Skip
+/** Every Canny event carries what it is about in `object`. */
+const withObject =
+  (handler: ObjectHandler) =>
+  ({ p, options }: WebhookEvent<CannyOptions>) =>
+    handler(p.object('object'), options)
 
 /**
  * Canny webhooks as Missive posts: one conversation per feedback post (reference
@@ -88,6 +73,10 @@ type Handler = (context: Context) => IntegrationResult | Skip
  * @see https://developers.canny.io/api-reference#webhooks
  */
 export default class Canny extends Integration<CannyOptions> {
+  // Nonces accepted by this instance, refused when sent again while the original may still be on
+  // its way to the queue (twice the clock skew a timestamp is allowed).
+  readonly #nonces = new NonceMemory(2 * MAX_CLOCK_SKEW_MS)
+
   override get id(): string {
     return 'canny'
   }
@@ -111,60 +100,60 @@ export default class Canny extends Integration<CannyOptions> {
     }
   }
 
-  override get events(): readonly string[] {
-    return EVENTS
-  }
-
-  override get skippedEvents(): Readonly<Record<string, string>> {
-    return SKIPPED_EVENTS
-  }
-
   /** Canny names the event in the event object's `type` (`post.created`); it sends no event header. */
   override get eventField(): string {
     return 'type'
   }
 
+  override get handlers(): Handlers<CannyOptions> {
+    return HANDLERS
+  }
+
+  override get skipped(): Readonly<Record<string, string>> {
+    return SKIPPED_EVENTS
+  }
+
   /**
-   * No delivery id: `canny-nonce` is documented as "unique per request", so a retry of the same
-   * event would carry a new one and slip through. Returning undefined makes the server hash the
-   * body, which catches both retries and replays of an identical delivery.
+   * The nonce, as the delivery id: Canny signs only the nonce, so a captured nonce and signature
+   * can carry another body; as the dedupe key, a reuse on any server instance sharing the queue
+   * is answered `duplicate` for 24 h. (A Canny retry carries a new nonce, so it is not caught.)
    */
-  override deliveryId(_request: WebhookRequest, _payload: Payload): string | undefined {
-    return undefined
+  override get deliveryHeader(): string {
+    return NONCE_HEADER
+  }
+
+  override get signatureHeaders(): readonly string[] {
+    return [SIGNATURE_HEADER]
   }
 
   /** Check `canny-signature` with the endpoint's Canny API key(s). @see https://developers.canny.io/api-reference#webhook_signature */
   override verify(request: WebhookRequest, secrets: readonly string[]): void {
-    verifySignature(request, secrets)
-  }
-
-  process(payload: Payload, request: WebhookRequest, options: CannyOptions): ProcessOutput {
-    const p = readPayload(payload, this.id, this.event(payload, request))
-    const type = p.string('type')
-    if (Object.hasOwn(SKIPPED_EVENTS, type)) return skip(SKIPPED_EVENTS[type]!)
-    if (!isCannyEvent(type)) throw new UnsupportedEventError(this.id, type, [...EVENTS, ...Object.keys(SKIPPED_EVENTS)])
-    return HANDLERS[type]({ object: p.object('object'), options: options ?? {} })
+    verifySignature(request, secrets, Date.now(), this.#nonces)
   }
 }
 
-const HANDLERS: Readonly<Record<CannyEvent, Handler>> = {
-  'post.created': ({ object: post }) => {
+/**
+ * One handler per event type Canny puts in the event's `type` that this provider posts.
+ * @see https://developers.canny.io/api-reference#event_types
+ */
+const HANDLERS: Handlers<CannyOptions> = {
+  'post.created': withObject((post) => {
     const board = post.object('board')
     const pretext = rich`${authorName(post)} created a new post in ${boardLink(board)}`
     return postResult(post, board, pretext.plain, postAttachment(post, pretext))
-  },
-  'post.edited': ({ object: post }) => {
+  }),
+  'post.edited': withObject((post) => {
     const board = post.object('board')
     const pretext = rich`A post in ${boardLink(board)} was edited`
     // The title may be what changed: let the conversation subject follow it.
     return { ...postResult(post, board, pretext.plain, postAttachment(post, pretext)), update_existing_conversation_subject: true }
-  },
-  'post.deleted': ({ object: post }) => {
+  }),
+  'post.deleted': withObject((post) => {
     const board = post.object('board')
     const text = rich`${bold(post.string('title'))} was deleted from ${boardLink(board)}`
     return postResult(post, board, text.plain, { text: text.text, color: statusColor(post) })
-  },
-  'post.status_changed': ({ object: post }) => {
+  }),
+  'post.status_changed': withObject((post) => {
     const board = post.object('board')
     // changeComment ({value, imageURLs}) is the note the admin wrote with the change. The API
     // reference documents it on the status change object; on the post it is undocumented, so it
@@ -172,16 +161,16 @@ const HANDLERS: Readonly<Record<CannyEvent, Handler>> = {
     const comment = post.optionalObject('changeComment')
     const text = lines(rich`${postLink(post, board)} has been marked as ${bold(post.string('status'))}`, comment?.optionalString('value'))
     return postResult(post, board, text.plain, withImage({ text: text.text, color: statusColor(post) }, comment))
-  },
-  'post.jira_issue_linked': ({ object: post }) => {
+  }),
+  'post.jira_issue_linked': withObject((post) => {
     const board = post.object('board')
     const issues = post.objects('jira.linkedIssues').map((issue) => link(issue.optionalString('url'), issue.optionalString('key') ?? issue.id('id')))
     const text = issues.length > 0
       ? rich`${postLink(post, board)} is linked to Jira: ${join(issues, ', ')}`
       : rich`${postLink(post, board)} was linked to a Jira issue`
     return postResult(post, board, text.plain, { text: text.text, color: statusColor(post) })
-  },
-  'comment.created': ({ object: comment }) => {
+  }),
+  'comment.created': withObject((comment) => {
     const post = comment.object('post')
     // The comment carries the board; the post inside it does not.
     const board = comment.optionalObject('board') ?? post.object('board')
@@ -189,8 +178,8 @@ const HANDLERS: Readonly<Record<CannyEvent, Handler>> = {
     const pretext = rich`${authorName(comment)} posted ${kind} in ${postLink(post, board)}`
     const value = comment.optionalString('value')
     return postResult(post, board, pretext.plain, withImage({ pretext: pretext.text, ...(value ? { text: RichText.from(value).text } : {}), color: COLORS.comment }, comment))
-  },
-  'vote.created': ({ object: vote, options }) => {
+  }),
+  'vote.created': withObject((vote, options) => {
     const post = vote.object('post')
     const board = vote.optionalObject('board') ?? post.object('board')
     const score = post.number('score')
@@ -201,7 +190,7 @@ const HANDLERS: Readonly<Record<CannyEvent, Handler>> = {
     }
     const text = rich`${postLink(post, board)} hit ${bold(`${score} votes`)}`
     return postResult(post, board, text.plain, { text: text.text, color: COLORS.vote })
-  },
+  }),
 }
 
 /** Every Canny post lands in its post's conversation, colored by the post's status. */
@@ -272,8 +261,4 @@ function voteStep(options: CannyOptions): number {
     throw new InvalidOptionsError('canny', 'voteStep', `must be a whole number of 1 or more, got ${JSON.stringify(step)}`)
   }
   return step
-}
-
-function isCannyEvent(type: string): type is CannyEvent {
-  return (EVENTS as readonly string[]).includes(type)
 }

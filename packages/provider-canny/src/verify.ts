@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { SignatureError, hmacMatches, type WebhookRequest } from '@missive-integrations/core'
+import { SignatureError, hmacMatches, type NonceMemory, type WebhookRequest } from '@missive-integrations/core'
 
 /** The headers Canny signs every webhook with. @see https://developers.canny.io/api-reference#webhook_signature */
 export const SIGNATURE_HEADER = 'canny-signature'
@@ -23,11 +23,12 @@ export function sign(nonce: string, apiKey: string): string {
 }
 
 /**
- * Check a request's `canny-signature` against each API key (several while one is rotated) and
- * reject timestamps more than 5 minutes from `now`; throws `SignatureError` saying what failed.
+ * Check a request's `canny-signature` against each API key (several while one is rotated),
+ * reject timestamps more than 5 minutes from `now` and, given the nonces already accepted, a
+ * nonce sent again; throws `SignatureError` saying what failed.
  * @see https://developers.canny.io/api-reference#webhook_signature
  */
-export function verify(request: WebhookRequest, apiKeys: readonly string[], now: number = Date.now()): void {
+export function verify(request: WebhookRequest, apiKeys: readonly string[], now: number = Date.now(), nonces?: NonceMemory): void {
   const signature = request.header(SIGNATURE_HEADER)
   const nonce = request.header(NONCE_HEADER)
   const timestamp = request.header(TIMESTAMP_HEADER)
@@ -50,6 +51,10 @@ export function verify(request: WebhookRequest, apiKeys: readonly string[], now:
 
   if (!hmacMatches('sha256', apiKeys, nonce!, Buffer.from(signature!, 'utf8'), 'base64')) {
     throw new SignatureError(`${SIGNATURE_HEADER} does not match the endpoint's Canny API key${apiKeys.length > 1 ? 's' : ''}`)
+  }
+  // Only a verified nonce is remembered: a forger cannot fill the memory with nonces of its own.
+  if (nonces && !nonces.remember(nonce!, now)) {
+    throw new SignatureError(`${NONCE_HEADER} was already used: Canny sends a new nonce with every request, so this one is replayed`)
   }
 }
 

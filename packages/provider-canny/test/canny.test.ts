@@ -4,15 +4,14 @@ import {
   InvalidOptionsError,
   InvalidPayloadError,
   SignatureError,
+  NonceMemory,
   UnsupportedEventError,
   WebhookRequest,
-  type MissivePost,
 } from '@missive-integrations/core'
 import { fixtureKit, processPayload, rejectionOf } from '@missive-integrations/core/testing'
 import Canny, { sign, verify } from '../src/index.ts'
 
 const provider = new Canny()
-const ICON = 'https://raw.githubusercontent.com/missive/missive-integrations/master/assets/integrations/canny.png'
 
 /** Canny's documented signing, written out here rather than taken from the code under test. */
 function cannyHeaders(apiKey: string, { nonce = randomUUID(), timestamp = Date.now() }: { nonce?: string; timestamp?: number } = {}) {
@@ -20,11 +19,9 @@ function cannyHeaders(apiKey: string, { nonce = randomUUID(), timestamp = Date.n
   return { 'canny-nonce': nonce, 'canny-timestamp': String(timestamp), 'canny-signature': signature }
 }
 
+// One test per fixture states what Canny's provider decides (thread, subject, color, text); the
+// kit adds the envelope every post shares and compares the exact Missive request.
 const kit = fixtureKit(provider, new URL('../fixtures/', import.meta.url), { sign: (_request, secret) => cannyHeaders(secret) })
-
-function post(fields: Partial<MissivePost> & Pick<MissivePost, 'notification'>): MissivePost {
-  return { username: 'Canny', username_icon: ICON, conversation_icon: ICON, update_existing_conversation_subject: false, ...fields }
-}
 
 const run = (payload: unknown, options: Record<string, unknown> = {}) => processPayload(provider, payload, { options })
 const failure = rejectionOf
@@ -32,13 +29,13 @@ const failure = rejectionOf
 const BOARD_LINK = '<https://acme.canny.io/admin/board/feature-requests|Feature Requests>'
 const DARK_MODE = 'https://acme.canny.io/admin/board/feature-requests/p/dark-mode'
 const DARK_MODE_LINK = `<${DARK_MODE}|Feature Requests: Dark mode>`
-const DARK_MODE_REF = '<canny/65e59b4d1f2c3a0012ab3c01/66f1c2a09b8e7d0012f4e501@missive-integrations>'
+const DARK_MODE_REF = '65e59b4d1f2c3a0012ab3c01/66f1c2a09b8e7d0012f4e501'
 
-const createdPost = post({
-  notification: { title: 'Dark mode', body: 'Sally Doe created a new post in Feature Requests' },
+const createdPost = {
   references: [DARK_MODE_REF],
-  conversation_subject: 'Dark mode',
-  conversation_color: '#999',
+  subject: 'Dark mode',
+  color: '#999',
+  notification: 'Sally Doe created a new post in Feature Requests',
   attachments: [
     {
       pretext: `Sally Doe created a new post in ${BOARD_LINK}`,
@@ -49,18 +46,18 @@ const createdPost = post({
       image_url: 'https://canny-assets.io/images/3f1d0c9e8a7b6c5d4e3f2a1b0c9d8e7f.png',
     },
   ],
-})
+}
 
 describe('canny fixtures', () => {
   it('post.created__with_image', () => kit.expectPosts('post.created__with_image', [createdPost]))
 
   it('post.created__deleted_author', () =>
     kit.expectPosts('post.created__deleted_author', [
-      post({
-        notification: { title: 'Export conversations to CSV', body: 'Someone created a new post in Feature Requests' },
-        references: ['<canny/65e59b4d1f2c3a0012ab3c01/66f1c2a09b8e7d0012f4e502@missive-integrations>'],
-        conversation_subject: 'Export conversations to CSV',
-        conversation_color: '#999',
+      {
+        references: ['65e59b4d1f2c3a0012ab3c01/66f1c2a09b8e7d0012f4e502'],
+        subject: 'Export conversations to CSV',
+        color: '#999',
+        notification: 'Someone created a new post in Feature Requests',
         attachments: [
           {
             pretext: `Someone created a new post in ${BOARD_LINK}`,
@@ -69,17 +66,17 @@ describe('canny fixtures', () => {
             color: '#999',
           },
         ],
-      }),
+      },
     ]))
 
   it('post.edited__title_and_details', () =>
     kit.expectPosts('post.edited__title_and_details', [
-      post({
-        notification: { title: 'Dark mode for the inbox', body: 'A post in Feature Requests was edited' },
+      {
         references: [DARK_MODE_REF],
-        conversation_subject: 'Dark mode for the inbox',
+        subject: 'Dark mode for the inbox',
         update_existing_conversation_subject: true,
-        conversation_color: '#999',
+        color: '#999',
+        notification: 'A post in Feature Requests was edited',
         attachments: [
           {
             pretext: `A post in ${BOARD_LINK} was edited`,
@@ -90,30 +87,27 @@ describe('canny fixtures', () => {
             image_url: 'https://canny-assets.io/images/3f1d0c9e8a7b6c5d4e3f2a1b0c9d8e7f.png',
           },
         ],
-      }),
+      },
     ]))
 
   it('post.deleted__closed', () =>
     kit.expectPosts('post.deleted__closed', [
-      post({
-        notification: { title: 'Dark mode', body: 'Dark mode was deleted from Feature Requests' },
+      {
         references: [DARK_MODE_REF],
-        conversation_subject: 'Dark mode',
-        conversation_color: '#ed2b2b',
+        subject: 'Dark mode',
+        color: '#ed2b2b',
+        notification: 'Dark mode was deleted from Feature Requests',
         attachments: [{ text: `*Dark mode* was deleted from ${BOARD_LINK}`, color: '#ed2b2b' }],
-      }),
+      },
     ]))
 
   it('post.status_changed__in_progress_with_comment', () =>
     kit.expectPosts('post.status_changed__in_progress_with_comment', [
-      post({
-        notification: {
-          title: 'Dark mode',
-          body: 'Feature Requests: Dark mode has been marked as in progress\nWe started on this: a beta ships next month.',
-        },
+      {
         references: [DARK_MODE_REF],
-        conversation_subject: 'Dark mode',
-        conversation_color: '#c17aff',
+        subject: 'Dark mode',
+        color: '#c17aff',
+        notification: 'Feature Requests: Dark mode has been marked as in progress\nWe started on this: a beta ships next month.',
         attachments: [
           {
             text: `${DARK_MODE_LINK} has been marked as *in progress*\nWe started on this: a beta ships next month.`,
@@ -121,38 +115,38 @@ describe('canny fixtures', () => {
             image_url: 'https://canny-assets.io/images/9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d.png',
           },
         ],
-      }),
+      },
     ]))
 
   it('post.status_changed__under_review', () =>
     kit.expectPosts('post.status_changed__under_review', [
-      post({
-        notification: { title: 'Dark mode', body: 'Feature Requests: Dark mode has been marked as under review' },
+      {
         references: [DARK_MODE_REF],
-        conversation_subject: 'Dark mode',
-        conversation_color: '#85b5b5',
+        subject: 'Dark mode',
+        color: '#85b5b5',
+        notification: 'Feature Requests: Dark mode has been marked as under review',
         attachments: [{ text: `${DARK_MODE_LINK} has been marked as *under review*`, color: '#85b5b5' }],
-      }),
+      },
     ]))
 
   it('post.jira_issue_linked__one_issue', () =>
     kit.expectPosts('post.jira_issue_linked__one_issue', [
-      post({
-        notification: { title: 'Dark mode', body: 'Feature Requests: Dark mode is linked to Jira: APP-427' },
+      {
         references: [DARK_MODE_REF],
-        conversation_subject: 'Dark mode',
-        conversation_color: '#1fa0ff',
+        subject: 'Dark mode',
+        color: '#1fa0ff',
+        notification: 'Feature Requests: Dark mode is linked to Jira: APP-427',
         attachments: [{ text: `${DARK_MODE_LINK} is linked to Jira: <https://acme.atlassian.net/browse/APP-427|APP-427>`, color: '#1fa0ff' }],
-      }),
+      },
     ]))
 
   it('comment.created__with_image', () =>
     kit.expectPosts('comment.created__with_image', [
-      post({
-        notification: { title: 'Dark mode', body: 'Jon Admin posted a new comment in Feature Requests: Dark mode' },
+      {
         references: [DARK_MODE_REF],
-        conversation_subject: 'Dark mode',
-        conversation_color: '#999',
+        subject: 'Dark mode',
+        color: '#999',
+        notification: 'Jon Admin posted a new comment in Feature Requests: Dark mode',
         attachments: [
           {
             pretext: `Jon Admin posted a new comment in ${DARK_MODE_LINK}`,
@@ -161,16 +155,16 @@ describe('canny fixtures', () => {
             image_url: 'https://canny-assets.io/images/0f1e2d3c4b5a69788796a5b4c3d2e1f0.png',
           },
         ],
-      }),
+      },
     ]))
 
   it('comment.created__internal_reply', () =>
     kit.expectPosts('comment.created__internal_reply', [
-      post({
-        notification: { title: 'Dark mode', body: 'Jon Admin posted an internal comment in Feature Requests: Dark mode' },
+      {
         references: [DARK_MODE_REF],
-        conversation_subject: 'Dark mode',
-        conversation_color: '#999',
+        subject: 'Dark mode',
+        color: '#999',
+        notification: 'Jon Admin posted an internal comment in Feature Requests: Dark mode',
         attachments: [
           {
             pretext: `Jon Admin posted an internal comment in ${DARK_MODE_LINK}`,
@@ -178,18 +172,18 @@ describe('canny fixtures', () => {
             color: '#999',
           },
         ],
-      }),
+      },
     ]))
 
   it('vote.created__tenth_vote', () =>
     kit.expectPosts('vote.created__tenth_vote', [
-      post({
-        notification: { title: 'Dark mode', body: 'Feature Requests: Dark mode hit 10 votes' },
+      {
         references: [DARK_MODE_REF],
-        conversation_subject: 'Dark mode',
-        conversation_color: '#1fa0ff',
+        subject: 'Dark mode',
+        color: '#1fa0ff',
+        notification: 'Feature Requests: Dark mode hit 10 votes',
         attachments: [{ text: `${DARK_MODE_LINK} hit *10 votes*`, color: '#535df0' }],
-      }),
+      },
     ]))
 
   it('vote.created__between_milestones', () =>
@@ -219,13 +213,13 @@ describe('canny voteStep option', () => {
     kit.expectPosts(
       'vote.created__between_milestones',
       [
-        post({
-          notification: { title: 'Dark mode', body: 'Feature Requests: Dark mode hit 11 votes' },
+        {
           references: [DARK_MODE_REF],
-          conversation_subject: 'Dark mode',
-          conversation_color: '#1fa0ff',
+          subject: 'Dark mode',
+          color: '#1fa0ff',
+          notification: 'Feature Requests: Dark mode hit 11 votes',
           attachments: [{ text: `${DARK_MODE_LINK} hit *11 votes*`, color: '#535df0' }],
-        }),
+        },
       ],
       { options: { voteStep: '1' } },
     ))
@@ -307,8 +301,32 @@ describe('canny signature', () => {
     expect(() => verify(request(now + 300_001), [KEY], now)).toThrow(SignatureError)
   })
 
-  it('uses no delivery id: the nonce changes on every retry, so the server hashes the body instead', () => {
-    expect(provider.deliveryId(new WebhookRequest({ headers: cannyHeaders(KEY) }), {})).toBeUndefined()
+  it('refuses a captured nonce and signature sent again, with another body and a fresh timestamp', async () => {
+    const canny = new Canny()
+    const now = 1_727_000_000_000
+    const captured = cannyHeaders(KEY, { nonce: 'captured', timestamp: now })
+    expect(() => verify(new WebhookRequest({ headers: captured, body: '{"a":1}' }), [KEY], now)).not.toThrow()
+    const replay = new WebhookRequest({ headers: { ...captured, 'canny-timestamp': String(now + 60_000) }, body: '{"forged":true}' })
+    // Without a memory of nonces (the bare function), a replay passes: that is what the provider adds.
+    expect(() => verify(replay, [KEY], now + 60_000)).not.toThrow()
+    const memory = new NonceMemory(10 * 60_000)
+    verify(new WebhookRequest({ headers: captured }), [KEY], now, memory)
+    expect(() => verify(replay, [KEY], now + 60_000, memory)).toThrow('canny-nonce was already used: Canny sends a new nonce with every request, so this one is replayed')
+    // The provider remembers the nonces it accepted.
+    const headers = cannyHeaders(KEY)
+    expect(() => canny.verify(new WebhookRequest({ headers }), [KEY])).not.toThrow()
+    expect(() => canny.verify(new WebhookRequest({ headers: { ...headers, 'canny-timestamp': String(Date.now()) } }), [KEY])).toThrow(SignatureError)
+    // A nonce whose signature does not verify is not remembered, so a forger cannot burn real ones.
+    const forged = { ...cannyHeaders(KEY), 'canny-signature': sign('other', KEY) }
+    expect(() => canny.verify(new WebhookRequest({ headers: forged }), [KEY])).toThrow('canny-signature does not match')
+    expect(() => canny.verify(new WebhookRequest({ headers: { ...forged, 'canny-signature': sign(forged['canny-nonce'], KEY) } }), [KEY])).not.toThrow()
+  })
+
+  it('uses the nonce as the delivery id, so the shared dedupe catches a reuse on another instance', () => {
+    const headers = cannyHeaders(KEY, { nonce: 'n-1' })
+    expect(provider.deliveryHeader).toBe('canny-nonce')
+    expect(provider.deliveryId(new WebhookRequest({ headers }), {})).toBe('n-1')
+    expect(provider.signatureHeaders).toEqual(['canny-signature'])
   })
 })
 
@@ -322,29 +340,29 @@ describe('canny liberal reading', () => {
       object: { id: 'p2', board: { id: 'b1' }, title: 'Minimal', status: 'needs info', imageURLs: null, futureField: { anything: [1] } },
       somethingNew: true,
     })
-    expect(outcome.kind === 'posts' && outcome.posts).toEqual([
-      post({
-        notification: { title: 'Minimal', body: 'Someone created a new post in a board' },
-        references: ['<canny/b1/p2@missive-integrations>'],
-        conversation_subject: 'Minimal',
+    expect(outcome.kind === 'posts' && outcome.results).toEqual([
+      {
+        references: ['b1/p2'],
+        subject: 'Minimal',
+        notification: 'Someone created a new post in a board',
         attachments: [{ pretext: 'Someone created a new post in a board', title: 'Minimal' }],
-      }),
+      },
     ])
   })
 
   it('ignores image entries that are not URLs and takes the first usable one', async () => {
     const outcome = await run({ type: 'post.created', object: { ...POST, imageURLs: [null, 7, 'javascript:alert(1)', 'https://img.example/a.png'] } })
-    expect(outcome.kind === 'posts' && outcome.posts[0]!.attachments![0]!.image_url).toBe('https://img.example/a.png')
+    expect(outcome.kind === 'posts' && outcome.results[0]!.attachments![0]!.image_url).toBe('https://img.example/a.png')
   })
 
   it('finds the board on the comment\'s post when the comment has none', async () => {
     const outcome = await run({ type: 'comment.created', object: { id: 'c1', author: { name: 'Ann' }, value: 'Hi', post: POST } })
-    expect(outcome.kind === 'posts' && outcome.posts[0]!.references).toEqual(['<canny/b1/p1@missive-integrations>'])
+    expect(outcome.kind === 'posts' && outcome.results[0]!.references).toEqual(['b1/p1'])
   })
 
   it('says "a Jira issue" when the linked issues are not listed', async () => {
     const outcome = await run({ type: 'post.jira_issue_linked', object: POST })
-    expect(outcome.kind === 'posts' && outcome.posts[0]!.attachments).toEqual([
+    expect(outcome.kind === 'posts' && outcome.results[0]!.attachments).toEqual([
       { text: '<https://acme.canny.io/admin/board/ideas/p/boom|Ideas: Boom> was linked to a Jira issue', color: '#999' },
     ])
   })
@@ -359,7 +377,7 @@ describe('canny liberal reading', () => {
     ['Under Review', '#85b5b5'],
   ])('colors a post "%s" %s', async (status, color) => {
     const outcome = await run({ type: 'post.status_changed', object: { ...POST, status } })
-    expect(outcome.kind === 'posts' && [outcome.posts[0]!.conversation_color, outcome.posts[0]!.attachments![0]!.color]).toEqual([color, color])
+    expect(outcome.kind === 'posts' && [outcome.results[0]!.color, outcome.results[0]!.attachments![0]!.color]).toEqual([color, color])
   })
 })
 
@@ -367,12 +385,12 @@ describe('canny hostile and malformed payloads', () => {
   it('shows hostile titles, details and comments as typed, never as links or formatting', async () => {
     const hostile = '<https://evil.example|click> *now*'
     const outcome = await run({ type: 'post.created', object: { ...POST, title: hostile, details: hostile, author: { name: hostile }, board: { ...BOARD, name: hostile } } })
-    expect(outcome.kind === 'posts' && outcome.posts).toEqual([
-      post({
-        notification: { title: hostile, body: `${hostile} created a new post in ${hostile}` },
-        references: ['<canny/b1/p1@missive-integrations>'],
-        conversation_subject: hostile,
-        conversation_color: '#999',
+    expect(outcome.kind === 'posts' && outcome.results).toEqual([
+      {
+        references: ['b1/p1'],
+        subject: hostile,
+        color: '#999',
+        notification: `${hostile} created a new post in ${hostile}`,
         attachments: [
           {
             pretext: '‹https://evil.example∣click› ∗now∗ created a new post in <https://acme.canny.io/admin/board/ideas|‹https://evil.example∣click› ∗now∗>',
@@ -382,10 +400,10 @@ describe('canny hostile and malformed payloads', () => {
             color: '#999',
           },
         ],
-      }),
+      },
     ])
     const comment = await run({ type: 'comment.created', object: { board: BOARD, post: { ...POST, title: hostile }, value: hostile } })
-    expect(comment.kind === 'posts' && comment.posts[0]!.attachments).toEqual([
+    expect(comment.kind === 'posts' && comment.results[0]!.attachments).toEqual([
       {
         pretext: 'Someone posted a new comment in <https://acme.canny.io/admin/board/ideas/p/boom|Ideas: ‹https://evil.example∣click› ∗now∗>',
         text: '‹https://evil.example∣click› ∗now∗',
@@ -396,12 +414,17 @@ describe('canny hostile and malformed payloads', () => {
 
   it('does not link a post whose url is not http(s)', async () => {
     const outcome = await run({ type: 'vote.created', object: { board: BOARD, post: { ...POST, url: 'javascript:alert(1)' } } })
-    expect(outcome.kind === 'posts' && outcome.posts[0]!.attachments).toEqual([{ text: 'Ideas: Boom hit *5 votes*', color: '#535df0' }])
+    expect(outcome.kind === 'posts' && outcome.results[0]!.attachments).toEqual([{ text: 'Ideas: Boom hit *5 votes*', color: '#535df0' }])
   })
 
   it.each([
-    ['an empty body', {}, 'type'],
-    ['a numeric type', { type: 3 }, 'type'],
+    ['an empty body', {}],
+    ['a numeric type', { type: 3 }],
+  ])('answers %s 200 as an event it cannot name', async (_case, payload) => {
+    expect(await run(payload)).toMatchObject({ kind: 'skipped', reason: expect.stringMatching(/^unknown event \(none given\) for provider canny/) })
+  })
+
+  it.each([
     ['no object', { type: 'post.created' }, 'object'],
     ['a null object', { type: 'post.created', object: null }, 'object'],
     ['a post without board', { type: 'post.created', object: { ...POST, board: null } }, 'object.board'],
@@ -421,11 +444,11 @@ describe('canny hostile and malformed payloads', () => {
     expect((error as InvalidPayloadError).field).toBe(field)
   })
 
-  it('answers an unknown event with UnsupportedEventError listing the known ones', async () => {
-    const error = await failure(run({ type: 'post.merged', object: POST }))
-    expect(error).toBeInstanceOf(UnsupportedEventError)
-    expect((error as UnsupportedEventError).status).toBe(200)
-    expect(error.message).toMatch(/unknown event "post.merged" for provider canny; known events: post.created, .*vote.deleted/)
+  it('answers an unknown event 200 with the reason, listing the known ones', async () => {
+    const outcome = await run({ type: 'post.merged', object: POST })
+    expect(outcome.kind).toBe('skipped')
+    expect(outcome.kind === 'skipped' && outcome.reason).toMatch(/unknown event "post.merged" for provider canny; known events: post.created, .*vote.deleted/)
+    expect(() => provider.process({ type: 'post.merged', object: POST }, new WebhookRequest(), {})).toThrow(UnsupportedEventError)
   })
 
   it('reads the event from type', () => {

@@ -1,87 +1,8 @@
 /**
- * GitHub events as data: which ones are posted, which are knowingly skipped and why. The
- * dispatcher (src/index.ts) tries `event.action` first, then `event`.
+ * GitHub events that are knowingly skipped, and why. The posted ones are the keys of the handler
+ * table (src/index.ts); core tries `event.action` first, then `event`, then answers these.
  * @see https://docs.github.com/en/webhooks/webhook-events-and-payloads
  */
-
-/** Every event name this provider has a formatter for, most specific (`issues.opened`) next to the event it refines. */
-export const POSTED_EVENTS = [
-  // Code
-  'push',
-  'create',
-  'delete',
-  'commit_comment',
-  'fork',
-  'public',
-  'repository',
-  'release',
-  'package',
-  'gollum',
-  'page_build',
-  'star',
-  'watch',
-  'label',
-  'milestone',
-  'meta',
-  'repository_import',
-  'branch_protection_rule',
-  'deploy_key',
-  'member',
-  'team_add',
-  'workflow_dispatch',
-  // Issues, pull requests, discussions
-  'issues.opened',
-  'issues',
-  'issue_comment.created',
-  'issue_comment.deleted',
-  'pull_request.opened',
-  'pull_request.synchronize',
-  'pull_request',
-  'pull_request_review.submitted',
-  'pull_request_review.dismissed',
-  'pull_request_review_comment.created',
-  'pull_request_review_comment.deleted',
-  'pull_request_review_thread',
-  'discussion.created',
-  'discussion.answered',
-  'discussion',
-  'discussion_comment.created',
-  'discussion_comment.deleted',
-  // Deployments and CI
-  'deployment',
-  'deployment_status',
-  'deployment_review',
-  'check_run.completed',
-  'check_suite.completed',
-  'workflow_run.completed',
-  'status',
-  // Security
-  'dependabot_alert',
-  'code_scanning_alert',
-  'secret_scanning_alert',
-  'repository_vulnerability_alert',
-  'security_advisory',
-  // Organization
-  'organization',
-  'membership',
-  'org_block',
-  'team',
-  'sponsorship',
-  'projects_v2_item',
-  'project',
-  'project_card',
-  'project_column',
-  'repository_dispatch',
-] as const
-
-/** A name in POSTED_EVENTS. */
-export type PostedEvent = (typeof POSTED_EVENTS)[number]
-
-/** The X-GitHub-Event values of POSTED_EVENTS (`issues.opened` → `issues`). */
-export type PostedEventType = PostedEvent extends `${infer E}.${string}` ? E : PostedEvent
-
-/** X-GitHub-Event values that are posted (some of their actions may still be skipped). */
-export const POSTED_EVENT_TYPES: readonly string[] = [...new Set(POSTED_EVENTS.map((name) => name.split('.')[0]!))]
 
 const APP_ONLY = 'only a GitHub App receives it, and it concerns the app, not the work in a repository'
 
@@ -137,7 +58,6 @@ export const SKIP_RULES = {
   pageBuilding: 'only finished page builds (built, errored) are posted',
   reviewWithoutBody: 'a review with only line comments is posted through its pull_request_review_comment events',
   sameRepoSynchronize: 'commits to a same-repository pull request are posted by the push event, in the same conversation',
-  unknownAction: 'this action is not one the provider posts (see the README for the posted actions)',
 } as const satisfies Record<string, string>
 
 /** Every reason a skip can give, for tests and docs. */

@@ -1,13 +1,5 @@
-import {
-  Integration,
-  UnsupportedEventError,
-  readPayload,
-  skip,
-  type Payload,
-  type ProcessOutput,
-  type WebhookRequest,
-} from '@missive-integrations/core'
-import { POSTED_EVENT_TYPES, SKIPPED_ACTIONS, SKIPPED_EVENTS, SKIP_RULES, type PostedEvent } from './events.js'
+import { Integration, type Handlers, type WebhookRequest } from '@missive-integrations/core'
+import { SKIPPED_ACTIONS, SKIPPED_EVENTS } from './events.js'
 import { checkRunCompleted, checkSuiteCompleted, deployment, deploymentReview, deploymentStatus, status, workflowRunCompleted } from './format/ci.js'
 import { discussionAnswered, discussionChanged, discussionCommentCreated, discussionCommentDeleted, discussionCreated } from './format/discussion.js'
 import { issueChanged, issueCommentCreated, issueCommentDeleted, issueOpened } from './format/issues.js'
@@ -25,17 +17,19 @@ import {
 import { push } from './format/push.js'
 import * as repo from './format/repository.js'
 import { codeScanningAlert, dependabotAlert, repositoryVulnerabilityAlert, secretScanningAlert, securityAdvisory } from './format/security.js'
-import type { Formatter } from './format/shared.js'
-import { verify } from './verify.js'
+import { SIGNATURE_HEADER, verify } from './verify.js'
 
-export { POSTED_EVENTS, POSTED_EVENT_TYPES, SKIPPED_ACTIONS, SKIPPED_EVENTS, SKIP_REASONS, SKIP_RULES } from './events.js'
-export type { PostedEvent, SkippedAction, SkippedEvent } from './events.js'
-export { MAX_COMMITS } from './format/push.js'
+export { SKIPPED_ACTIONS, SKIPPED_EVENTS, SKIP_REASONS, SKIP_RULES } from './events.js'
+export type { SkippedAction, SkippedEvent } from './events.js'
+export { MAX_COMMITS, MAX_FOLLOW_UPS } from './format/push.js'
 export { FAILING_CONCLUSIONS } from './format/ci.js'
-export { SIGNATURE_HEADER, signature, signRequest, verify } from './verify.js'
+export { SIGNATURE, SIGNATURE_HEADER, signature, signRequest, verify } from './verify.js'
 
-/** One formatter per posted event name; the compiler checks that none is missing. */
-const FORMATTERS: Record<PostedEvent, Formatter> = {
+/**
+ * One handler per posted event, keyed by X-GitHub-Event or `event.action`: core tries
+ * `issues.opened` before `issues`, and derives the provider's event list from these keys.
+ */
+const HANDLERS: Handlers = {
   push,
   create: repo.create,
   delete: repo.deleteRef,
@@ -113,44 +107,35 @@ export default class GitHub extends Integration {
     return 'GitHub'
   }
 
-  override get events(): readonly string[] {
-    return POSTED_EVENT_TYPES
-  }
-
-  override get skippedEvents(): Readonly<Record<string, string>> {
-    return SKIPPED_EVENTS
-  }
-
-  /** GitHub names the event in a header; the body only has the `action`. */
+  /** GitHub names the event in a header; the body's `action` refines it (`issues` + `opened`). */
   override get eventHeader(): string {
     return 'x-github-event'
   }
 
-  /** A GUID per delivery, the same on redeliveries: the server drops the duplicates. */
-  override deliveryId(request: WebhookRequest): string | undefined {
-    return request.header('x-github-delivery')
+  override get actionField(): string {
+    return 'action'
+  }
+
+  override get handlers(): Handlers {
+    return HANDLERS
+  }
+
+  override get skipped(): Readonly<Record<string, string>> {
+    return SKIPPED
+  }
+
+  /** A GUID per delivery, the same on redeliveries: the server answers those before parsing them. */
+  override get deliveryHeader(): string {
+    return 'x-github-delivery'
+  }
+
+  override get signatureHeaders(): readonly string[] {
+    return [SIGNATURE_HEADER]
   }
 
   override verify(request: WebhookRequest, secrets: readonly string[]): void {
     verify(request, secrets)
   }
-
-  process(payload: Payload, request: WebhookRequest): ProcessOutput {
-    const event = this.event(payload, request)
-    if (event === undefined) throw new UnsupportedEventError(this.id, event, this.events)
-    if (Object.hasOwn(SKIPPED_EVENTS, event)) return skip(SKIPPED_EVENTS[event as keyof typeof SKIPPED_EVENTS])
-    const action = typeof payload.action === 'string' ? payload.action : undefined
-    const specific = action === undefined ? undefined : `${event}.${action}`
-    if (specific !== undefined && Object.hasOwn(SKIPPED_ACTIONS, specific)) return skip(SKIPPED_ACTIONS[specific as keyof typeof SKIPPED_ACTIONS])
-    // Most specific first: `issues.opened`, then `issues`.
-    const formatter = formatterFor(specific) ?? formatterFor(event)
-    if (formatter) return formatter({ p: readPayload(payload, this.id, event), event, action })
-    // A known event with an action only some of whose actions are posted (check_run.created…).
-    if (POSTED_EVENT_TYPES.includes(event)) return skip(SKIP_RULES.unknownAction)
-    throw new UnsupportedEventError(this.id, event, [...this.events, ...Object.keys(SKIPPED_EVENTS)])
-  }
 }
 
-function formatterFor(name: string | undefined): Formatter | undefined {
-  return name !== undefined && Object.hasOwn(FORMATTERS, name) ? FORMATTERS[name as PostedEvent] : undefined
-}
+const SKIPPED: Readonly<Record<string, string>> = { ...SKIPPED_EVENTS, ...SKIPPED_ACTIONS }

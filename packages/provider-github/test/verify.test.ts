@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { InvalidPayloadError, processWebhook, SignatureError, UnsupportedEventError, WebhookRequest } from '@missive-integrations/core'
-import GitHub, { signature, verify } from '../src/index.ts'
+import { handleWebhook, InvalidPayloadError, SignatureError, UnsupportedEventError, WebhookRequest } from '@missive-integrations/core'
+import GitHub, { MAX_FOLLOW_UPS, signature, verify } from '../src/index.ts'
 import { processPayload, rejectionOf } from '@missive-integrations/core/testing'
 
 const github = new GitHub()
@@ -61,13 +61,16 @@ describe('verify', () => {
     expect(() => verify(request, [SECRET])).not.toThrow()
   })
 
-  it('is what processWebhook runs for an endpoint with secrets', async () => {
+  it('is what the request path runs for an endpoint with secrets, and its header is never logged', async () => {
     const body = JSON.stringify(fixture('push__new_branch'))
     const headers = { 'content-type': 'application/json', 'x-github-event': 'push' }
+    const endpoint = () => ({ token: 't', secrets: ['new', 'old'] })
     const good = new WebhookRequest({ headers: { ...headers, 'x-hub-signature-256': signature(body, 'old') }, body })
-    await expect(processWebhook(github, good, { token: 't', secrets: ['new', 'old'] })).resolves.toMatchObject({ kind: 'posts' })
+    expect((await handleWebhook(github, good, endpoint)).outcome.kind).toBe('posts')
     const bad = new WebhookRequest({ headers: { ...headers, 'x-hub-signature-256': signature(body, 'other') }, body })
-    await expect(processWebhook(github, bad, { token: 't', secrets: ['new', 'old'] })).rejects.toThrow(SignatureError)
+    const { outcome } = await handleWebhook(github, bad, endpoint)
+    expect(outcome.kind === 'rejected' && outcome.error).toBeInstanceOf(SignatureError)
+    expect(github.signatureHeaders).toEqual(['X-Hub-Signature-256'])
   })
 })
 
@@ -76,12 +79,13 @@ describe('headers', () => {
     const request = new WebhookRequest({ headers: { 'X-GitHub-Event': 'push', 'X-GitHub-Delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958' } })
     expect(github.eventHeader).toBe('x-github-event')
     expect(github.event({}, request)).toBe('push')
-    expect(github.deliveryId(request)).toBe('72d3162e-cc78-11e3-81ab-4c9367dc0958')
+    expect(github.deliveryHeader).toBe('x-github-delivery')
+    expect(github.deliveryId(request, {})).toBe('72d3162e-cc78-11e3-81ab-4c9367dc0958')
   })
 
-  it('answers an unknown event with UnsupportedEventError', async () => {
-    await expect(run('not_an_event', { action: 'x' })).rejects.toThrow(UnsupportedEventError)
-    await expect(run('not_an_event', {})).rejects.toThrow(/unknown event "not_an_event" for provider github/)
+  it('answers an unknown event 200 with the reason', async () => {
+    expect(await run('not_an_event', { action: 'x' })).toMatchObject({ kind: 'skipped', reason: expect.stringMatching(/^unknown event "not_an_event" for provider github/) })
+    expect(() => github.process({}, new WebhookRequest({ headers: { 'x-github-event': 'not_an_event' } }), {})).toThrow(UnsupportedEventError)
   })
 })
 
@@ -161,4 +165,29 @@ describe('conversation references', () => {
     if (outcome.kind !== 'posts') throw new Error('expected posts')
     expect(outcome.results.map((result) => result.conversation)).toEqual([undefined, uuid])
   })
+
+  it(`posts at most ${MAX_FOLLOW_UPS} follow-ups per push and counts the rest on the push's post`, async () => {
+    const payload = fixture('push__many_commits') as { commits: Record<string, unknown>[] }
+    const uuid = uuidOf
+    // One commit message with 50,000 conversation links, each counted once.
+    payload.commits[0]!.message = Array.from({ length: 50_000 }, (_, n) => `https://mail.missiveapp.com/#inbox/conversations/${uuid(n)}`).join(' ')
+    payload.commits[0]!.distinct = true
+    const outcome = await run('push', payload)
+    if (outcome.kind !== 'posts') throw new Error('expected posts')
+    expect(outcome.results).toHaveLength(1 + MAX_FOLLOW_UPS)
+    expect(outcome.results.slice(1).map((result) => result.conversation)).toEqual(Array.from({ length: MAX_FOLLOW_UPS }, (_, n) => uuid(n)))
+    expect(outcome.results[0]!.attachments![0]!.footer).toBe('49980 more linked Missive conversations not notified (at most 20 per push)')
+  })
+
+  it('finds links in a long run of link starts without scanning it again from each one', async () => {
+    const payload = fixture('push__many_commits') as { commits: Record<string, unknown>[] }
+    payload.commits[0]!.message = `${'https://mail.missiveapp.com/#x'.repeat(20_000)} https://mail.missiveapp.com/#inbox/conversations/${uuidOf(7)}`
+    const outcome = await run('push', payload)
+    if (outcome.kind !== 'posts') throw new Error('expected posts')
+    expect(outcome.results.map((result) => result.conversation)).toEqual([undefined, uuidOf(7)])
+  })
 })
+
+function uuidOf(n: number): string {
+  return `0f6a6b36-3c3c-4c4e-9a53-${n.toString(16).padStart(12, '0')}`
+}

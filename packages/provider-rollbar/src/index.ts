@@ -1,7 +1,6 @@
 import {
   Integration,
   InvalidOptionsError,
-  UnsupportedEventError,
   bold,
   code,
   firstLine,
@@ -10,36 +9,16 @@ import {
   lines,
   ordinal,
   capitalize,
-  readPayload,
   rich,
-  skip,
   type AttachmentField,
+  type Handlers,
   type IntegrationResult,
-  type Payload,
   type PayloadReader,
-  type ProcessOutput,
   type ProviderOptions,
   type RichText,
   type Schema,
-  type WebhookRequest,
+  type WebhookEvent,
 } from '@missive-integrations/core'
-
-/**
- * Event names Rollbar puts in the body's `event_name`, in the order its docs list them.
- * @see https://docs.rollbar.com/docs/webhooks
- */
-export const EVENTS = [
-  'exp_repeat_item',
-  'deploy',
-  'occurrence',
-  'item_velocity',
-  'reactivated_item',
-  'reopened_item',
-  'resolved_item',
-  'new_item',
-] as const
-
-export type RollbarEvent = (typeof EVENTS)[number]
 
 /** Events answered 200 without a post, each with the reason given back to Rollbar. */
 export const SKIPPED_EVENTS: Readonly<Record<string, string>> = {
@@ -71,12 +50,14 @@ interface RollbarOptions extends ProviderOptions {
   project: string
 }
 
-interface Context {
-  data: PayloadReader
-  options: RollbarOptions
-}
+/** A handler over the payload's `data`, with the options checked. */
+type DataHandler = (data: PayloadReader, options: RollbarOptions) => IntegrationResult
 
-type Handler = (context: Context) => IntegrationResult
+/** Core hands a handler the whole payload; every Rollbar event carries what it is about in `data`. */
+const withData =
+  (handler: DataHandler) =>
+  ({ p, options }: WebhookEvent<RollbarOptions>) =>
+    handler(p.object('data'), checkedOptions('rollbar', options))
 
 /**
  * Rollbar webhooks as Missive posts: one conversation per item (reference = item id, subject =
@@ -114,48 +95,50 @@ export default class Rollbar extends Integration<RollbarOptions> {
     }
   }
 
-  override get events(): readonly string[] {
-    return EVENTS
-  }
-
-  override get skippedEvents(): Readonly<Record<string, string>> {
-    return SKIPPED_EVENTS
-  }
-
   /** Rollbar names the event in the body's `event_name`; it sends no event header. */
   override get eventField(): string {
     return 'event_name'
   }
 
+  override get handlers(): Handlers<RollbarOptions> {
+    return HANDLERS
+  }
+
+  override get skipped(): Readonly<Record<string, string>> {
+    return SKIPPED_EVENTS
+  }
+
   // Rollbar does not sign its webhooks, so there is no `verify`: the sealed URL token is the
   // endpoint's only protection (see README).
-
-  process(payload: Payload, request: WebhookRequest, options: RollbarOptions): ProcessOutput {
-    const p = readPayload(payload, this.id, this.event(payload, request))
-    const event = p.string('event_name')
-    if (Object.hasOwn(SKIPPED_EVENTS, event)) return skip(SKIPPED_EVENTS[event]!)
-    if (!isRollbarEvent(event)) throw new UnsupportedEventError(this.id, event, [...EVENTS, ...Object.keys(SKIPPED_EVENTS)])
-    return HANDLERS[event]({ data: p.object('data'), options: checkedOptions(this.id, options) })
-  }
 }
 
-const HANDLERS: Readonly<Record<RollbarEvent, Handler>> = {
-  new_item: ({ data, options }) => itemPost(data, options, (title) => rich`New item: ${title}`),
-  reactivated_item: ({ data, options }) => itemPost(data, options, (title) => rich`Reactivated: ${title}`),
-  reopened_item: ({ data, options }) => itemPost(data, options, (title) => rich`Reopened: ${title}`),
-  resolved_item: ({ data, options }) => itemPost(data, options, (title) => rich`Resolved: ${title}`, COLORS.resolved),
-  exp_repeat_item: ({ data, options }) => {
+/**
+ * One handler per event Rollbar puts in `event_name`, in the order its docs list them.
+ * @see https://docs.rollbar.com/docs/webhooks
+ */
+const HANDLERS: Handlers<RollbarOptions> = {
+  exp_repeat_item: withData((data, options) => {
     // Sent at the 10th, 100th, 1000th… occurrence of an item.
     const count = data.number('occurrences')
     return itemPost(data, options, (title) => rich`${ordinal(count)} occurrence: ${title}`)
-  },
-  item_velocity: ({ data, options }) => {
-    const trigger = data.object('trigger')
-    const threshold = trigger.number('threshold')
-    const window = trigger.optionalString('window_size_description') ?? `${trigger.number('window_size')} seconds`
-    return itemPost(data, options, (title) => rich`${threshold} occurrences in ${window}: ${title}`)
-  },
-  occurrence: ({ data, options }) => {
+  }),
+  deploy: withData((data, options) => {
+    // The hosted integration never implemented deploys: one conversation per environment.
+    const deploy = data.object('deploy')
+    const environment = deploy.string('environment')
+    const revision = deploy.string('revision')
+    const userId = deploy.optionalId('user_id')
+    const who = deploy.optionalString('local_username') || (userId ? `Rollbar user ${userId}` : 'Someone')
+    const sentence = lines(rich`${bold(who)} deployed ${code(revision)} to ${bold(environment)}`, deploy.optionalString('comment'))
+    return {
+      references: [`deploys/${options.account}/${options.project}/${environment}`],
+      subject: `Deploys: ${options.project} [${environment}]`,
+      color: COLORS.deploy,
+      notification: sentence.plain,
+      attachment: { text: sentence.text, color: COLORS.deploy },
+    }
+  }),
+  occurrence: withData((data, options) => {
     const item = data.object('item')
     const occurrence = data.object('occurrence')
     const level = levelOf(occurrence, 'level') ?? levelOf(item, 'level')
@@ -183,23 +166,17 @@ const HANDLERS: Readonly<Record<RollbarEvent, Handler>> = {
       notification: sentence.plain,
       attachment: { text: sentence.text, color, ...(fields.length > 0 ? { fields } : {}) },
     }
-  },
-  deploy: ({ data, options }) => {
-    // The hosted integration never implemented deploys: one conversation per environment.
-    const deploy = data.object('deploy')
-    const environment = deploy.string('environment')
-    const revision = deploy.string('revision')
-    const userId = deploy.optionalId('user_id')
-    const who = deploy.optionalString('local_username') || (userId ? `Rollbar user ${userId}` : 'Someone')
-    const sentence = lines(rich`${bold(who)} deployed ${code(revision)} to ${bold(environment)}`, deploy.optionalString('comment'))
-    return {
-      references: [`deploys/${options.account}/${options.project}/${environment}`],
-      subject: `Deploys: ${options.project} [${environment}]`,
-      color: COLORS.deploy,
-      notification: sentence.plain,
-      attachment: { text: sentence.text, color: COLORS.deploy },
-    }
-  },
+  }),
+  item_velocity: withData((data, options) => {
+    const trigger = data.object('trigger')
+    const threshold = trigger.number('threshold')
+    const window = trigger.optionalString('window_size_description') ?? `${trigger.number('window_size')} seconds`
+    return itemPost(data, options, (title) => rich`${threshold} occurrences in ${window}: ${title}`)
+  }),
+  reactivated_item: withData((data, options) => itemPost(data, options, (title) => rich`Reactivated: ${title}`)),
+  reopened_item: withData((data, options) => itemPost(data, options, (title) => rich`Reopened: ${title}`)),
+  resolved_item: withData((data, options) => itemPost(data, options, (title) => rich`Resolved: ${title}`, COLORS.resolved)),
+  new_item: withData((data, options) => itemPost(data, options, (title) => rich`New item: ${title}`)),
 }
 
 /** The post every item event makes: a sentence about the item, its link, colored by level or status. */
@@ -244,10 +221,6 @@ function personOf(occurrence: PayloadReader): string | undefined {
   const person = occurrence.optionalObject('person')
   if (!person) return undefined
   return person.optionalString('email') || person.optionalString('username') || person.optionalId('id')
-}
-
-function isRollbarEvent(event: string): event is RollbarEvent {
-  return (EVENTS as readonly string[]).includes(event)
 }
 
 /** Core checks required options before process; this guards direct callers, so no link is ever built from a missing option. */

@@ -5,21 +5,15 @@ import {
   SignatureError,
   UnsupportedEventError,
   WebhookRequest,
-  type MissivePost,
 } from '@missive-integrations/core'
 import { fixtureKit, processPayload, rejectionOf } from '@missive-integrations/core/testing'
 import Rollbar from '../src/index.ts'
 
 const provider = new Rollbar()
 const OPTIONS = { account: 'acme', project: 'web' }
+// One test per fixture states what Rollbar's provider decides (thread, subject, color, text);
+// the kit adds the envelope every post shares and compares the exact Missive request.
 const kit = fixtureKit(provider, new URL('../fixtures/', import.meta.url), { options: OPTIONS })
-const ICON = 'https://raw.githubusercontent.com/missive/missive-integrations/master/assets/integrations/rollbar.png'
-
-/** The fields every Rollbar post shares; the rest is spelled out per test. */
-function post(fields: Partial<MissivePost> & Pick<MissivePost, 'notification'>): MissivePost {
-  return { username: 'Rollbar', username_icon: ICON, conversation_icon: ICON, update_existing_conversation_subject: false, ...fields }
-}
-
 /** Run a hand-written payload through the same path as the server (parse, options, process, validate). */
 const run = (payload: unknown, options: Record<string, unknown> = OPTIONS) => processPayload(provider, payload, { options })
 const failure = rejectionOf
@@ -29,58 +23,49 @@ const ITEM = { id: 1, counter: 2, title: 'Boom', level: 40 }
 describe('rollbar fixtures', () => {
   it('new_item__error', () =>
     kit.expectPosts('new_item__error', [
-      post({
-        notification: { title: 'An Error', body: 'New item: An Error\nhttps://rollbar.com/acme/web/items/7' },
-        references: ['<rollbar/496445267@missive-integrations>'],
-        conversation_subject: 'An Error',
-        conversation_color: '#c00',
+      {
+        references: ['496445267'],
+        subject: 'An Error',
+        color: '#c00',
+        notification: 'New item: An Error\nhttps://rollbar.com/acme/web/items/7',
         attachments: [{ text: 'New item: An Error\n<https://rollbar.com/acme/web/items/7>', color: '#c00' }],
-      }),
+      },
     ]))
 
   it('new_item__critical_multiline_title', () =>
     kit.expectPosts('new_item__critical_multiline_title', [
-      post({
-        notification: {
-          title: 'ZeroDivisionError: division by zero\n  File "rollbartest.py", line 3',
-          body: 'New item: ZeroDivisionError: division by zero\nhttps://rollbar.com/acme/web/items/7',
-        },
-        references: ['<rollbar/496445267@missive-integrations>'],
-        conversation_subject: 'ZeroDivisionError: division by zero\n  File "rollbartest.py", line 3',
-        conversation_color: '#c00',
+      {
+        references: ['496445267'],
+        subject: 'ZeroDivisionError: division by zero\n  File "rollbartest.py", line 3',
+        color: '#c00',
+        notification: 'New item: ZeroDivisionError: division by zero\nhttps://rollbar.com/acme/web/items/7',
         attachments: [{ text: 'New item: ZeroDivisionError: division by zero\n<https://rollbar.com/acme/web/items/7>', color: '#c00' }],
-      }),
+      },
     ]))
 
   it('occurrence__error', () =>
     kit.expectPosts('occurrence__error', [
-      post({
-        notification: {
-          title: 'new again again',
-          body: 'new again again (Error)\nhttps://rollbar.com/acme/web/items/10 (Occurrence)',
-        },
-        references: ['<rollbar/496735830@missive-integrations>'],
-        conversation_subject: 'new again again',
-        conversation_color: '#c00',
+      {
+        references: ['496735830'],
+        subject: 'new again again',
+        color: '#c00',
+        notification: 'new again again (Error)\nhttps://rollbar.com/acme/web/items/10 (Occurrence)',
         attachments: [
           {
             text: 'new again again (Error)\n<https://rollbar.com/acme/web/items/10> (<https://rollbar.com/acme/web/items/10/occurrences/35726608283|Occurrence>)',
             color: '#c00',
           },
         ],
-      }),
+      },
     ]))
 
   it('occurrence__warning_with_person', () =>
     kit.expectPosts('occurrence__warning_with_person', [
-      post({
-        notification: {
-          title: 'new again again',
-          body: 'new again again (Warning)\nhttps://rollbar.com/acme/web/items/10 (Occurrence)',
-        },
-        references: ['<rollbar/496735830@missive-integrations>'],
-        conversation_subject: 'new again again',
-        conversation_color: '#ffc258',
+      {
+        references: ['496735830'],
+        subject: 'new again again',
+        color: '#ffc258',
+        notification: 'new again again (Warning)\nhttps://rollbar.com/acme/web/items/10 (Occurrence)',
         attachments: [
           {
             text: 'new again again (Warning)\n<https://rollbar.com/acme/web/items/10> (<https://rollbar.com/acme/web/items/10/occurrences/35726608283|Occurrence>)',
@@ -91,95 +76,89 @@ describe('rollbar fixtures', () => {
             ],
           },
         ],
-      }),
+      },
     ]))
 
   it('exp_repeat_item__10th_occurrence', () =>
     kit.expectPosts('exp_repeat_item__10th_occurrence', [
-      post({
-        notification: { title: 'An Error', body: '10th occurrence: An Error\nhttps://rollbar.com/acme/web/items/7' },
-        references: ['<rollbar/496445267@missive-integrations>'],
-        conversation_subject: 'An Error',
-        conversation_color: '#c00',
+      {
+        references: ['496445267'],
+        subject: 'An Error',
+        color: '#c00',
+        notification: '10th occurrence: An Error\nhttps://rollbar.com/acme/web/items/7',
         attachments: [{ text: '10th occurrence: An Error\n<https://rollbar.com/acme/web/items/7>', color: '#c00' }],
-      }),
+      },
     ]))
 
   it('item_velocity__10_in_5_minutes', () =>
     kit.expectPosts('item_velocity__10_in_5_minutes', [
-      post({
-        notification: { title: 'All set.', body: '10 occurrences in 5 minutes: All set.\nhttps://rollbar.com/acme/web/items/3' },
-        references: ['<rollbar/495300143@missive-integrations>'],
-        conversation_subject: 'All set.',
-        conversation_color: '#c00',
+      {
+        references: ['495300143'],
+        subject: 'All set.',
+        color: '#c00',
+        notification: '10 occurrences in 5 minutes: All set.\nhttps://rollbar.com/acme/web/items/3',
         attachments: [{ text: '10 occurrences in 5 minutes: All set.\n<https://rollbar.com/acme/web/items/3>', color: '#c00' }],
-      }),
+      },
     ]))
 
   it('reactivated_item__error', () =>
     kit.expectPosts('reactivated_item__error', [
-      post({
-        notification: { title: 'All set.', body: 'Reactivated: All set.\nhttps://rollbar.com/acme/web/items/3' },
-        references: ['<rollbar/495300143@missive-integrations>'],
-        conversation_subject: 'All set.',
-        conversation_color: '#c00',
+      {
+        references: ['495300143'],
+        subject: 'All set.',
+        color: '#c00',
+        notification: 'Reactivated: All set.\nhttps://rollbar.com/acme/web/items/3',
         attachments: [{ text: 'Reactivated: All set.\n<https://rollbar.com/acme/web/items/3>', color: '#c00' }],
-      }),
+      },
     ]))
 
   it('reopened_item__error', () =>
     kit.expectPosts('reopened_item__error', [
-      post({
-        notification: { title: 'All set.', body: 'Reopened: All set.\nhttps://rollbar.com/acme/web/items/3' },
-        references: ['<rollbar/495300143@missive-integrations>'],
-        conversation_subject: 'All set.',
-        conversation_color: '#c00',
+      {
+        references: ['495300143'],
+        subject: 'All set.',
+        color: '#c00',
+        notification: 'Reopened: All set.\nhttps://rollbar.com/acme/web/items/3',
         attachments: [{ text: 'Reopened: All set.\n<https://rollbar.com/acme/web/items/3>', color: '#c00' }],
-      }),
+      },
     ]))
 
   it('resolved_item__error', () =>
     kit.expectPosts('resolved_item__error', [
-      post({
-        notification: { title: 'All set.', body: 'Resolved: All set.\nhttps://rollbar.com/acme/web/items/3' },
-        references: ['<rollbar/495300143@missive-integrations>'],
-        conversation_subject: 'All set.',
-        conversation_color: '#009e61',
+      {
+        references: ['495300143'],
+        subject: 'All set.',
+        color: '#009e61',
+        notification: 'Resolved: All set.\nhttps://rollbar.com/acme/web/items/3',
         attachments: [{ text: 'Resolved: All set.\n<https://rollbar.com/acme/web/items/3>', color: '#009e61' }],
-      }),
+      },
     ]))
 
   it('deploy__basic', () =>
     kit.expectPosts('deploy__basic', [
-      post({
-        notification: {
-          title: 'Deploys: web [production]',
-          body: 'brian deployed e4b9b7db860b2e5ac799f8c06b9498b71ab270bb to production\ndeploying webs',
-        },
-        references: ['<rollbar/deploys/acme/web/production@missive-integrations>'],
-        conversation_subject: 'Deploys: web [production]',
-        conversation_color: '#0093ce',
+      {
+        references: ['deploys/acme/web/production'],
+        subject: 'Deploys: web [production]',
+        color: '#0093ce',
+        notification: 'brian deployed e4b9b7db860b2e5ac799f8c06b9498b71ab270bb to production\ndeploying webs',
         attachments: [
           {
             text: '*brian* deployed `e4b9b7db860b2e5ac799f8c06b9498b71ab270bb` to *production*\ndeploying webs',
             color: '#0093ce',
           },
         ],
-      }),
+      },
     ]))
 
   it('deploy__without_comment', () =>
     kit.expectPosts('deploy__without_comment', [
-      post({
-        notification: {
-          title: 'Deploys: web [production]',
-          body: 'Rollbar user 1 deployed e4b9b7db860b2e5ac799f8c06b9498b71ab270bb to production',
-        },
-        references: ['<rollbar/deploys/acme/web/production@missive-integrations>'],
-        conversation_subject: 'Deploys: web [production]',
-        conversation_color: '#0093ce',
+      {
+        references: ['deploys/acme/web/production'],
+        subject: 'Deploys: web [production]',
+        color: '#0093ce',
+        notification: 'Rollbar user 1 deployed e4b9b7db860b2e5ac799f8c06b9498b71ab270bb to production',
         attachments: [{ text: '*Rollbar user 1* deployed `e4b9b7db860b2e5ac799f8c06b9498b71ab270bb` to *production*', color: '#0093ce' }],
-      }),
+      },
     ]))
 
   it('test__basic', () =>
@@ -263,14 +242,14 @@ describe('rollbar hostile and malformed payloads', () => {
   it('shows a hostile title as typed, never as a link or formatting', async () => {
     const title = '<https://evil.example|click> *now*'
     const outcome = await run({ event_name: 'new_item', data: { item: { ...ITEM, title } } })
-    expect(outcome.kind === 'posts' && outcome.posts).toEqual([
-      post({
-        notification: { title, body: 'New item: <https://evil.example|click> *now*\nhttps://rollbar.com/acme/web/items/2' },
-        references: ['<rollbar/1@missive-integrations>'],
-        conversation_subject: title,
-        conversation_color: '#c00',
+    expect(outcome.kind === 'posts' && outcome.results).toEqual([
+      {
+        references: ['1'],
+        subject: title,
+        color: '#c00',
+        notification: 'New item: <https://evil.example|click> *now*\nhttps://rollbar.com/acme/web/items/2',
         attachments: [{ text: 'New item: ‹https://evil.example∣click› ∗now∗\n<https://rollbar.com/acme/web/items/2>', color: '#c00' }],
-      }),
+      },
     ])
   })
 
@@ -285,8 +264,6 @@ describe('rollbar hostile and malformed payloads', () => {
   })
 
   it.each([
-    ['an empty body', {}, 'event_name'],
-    ['a numeric event_name', { event_name: 5 }, 'event_name'],
     ['no data', { event_name: 'new_item' }, 'data'],
     ['data.item null', { event_name: 'new_item', data: { item: null } }, 'data.item'],
     ['data.item an array', { event_name: 'resolved_item', data: { item: [] } }, 'data.item'],
@@ -307,11 +284,18 @@ describe('rollbar hostile and malformed payloads', () => {
     expect((error as InvalidPayloadError).status).toBe(422)
   })
 
-  it('answers an unknown event with UnsupportedEventError listing the known ones', async () => {
-    const error = await failure(run({ event_name: 'item_exploded', data: {} }))
-    expect(error).toBeInstanceOf(UnsupportedEventError)
-    expect((error as UnsupportedEventError).status).toBe(200)
-    expect(error.message).toMatch(/unknown event "item_exploded" for provider rollbar; known events: exp_repeat_item, deploy, .*new_item, test/)
+  it('answers an unknown event 200 with the reason, listing the known ones', async () => {
+    const outcome = await run({ event_name: 'item_exploded', data: {} })
+    expect(outcome.kind).toBe('skipped')
+    expect(outcome.kind === 'skipped' && outcome.reason).toMatch(/unknown event "item_exploded" for provider rollbar; known events: exp_repeat_item, deploy, .*new_item, test/)
+    expect(() => provider.process({ event_name: 'item_exploded' }, new WebhookRequest(), OPTIONS)).toThrow(UnsupportedEventError)
+  })
+
+  it.each([
+    ['an empty body', {}],
+    ['a numeric event_name', { event_name: 5 }],
+  ])('answers %s 200 as an event it cannot name', async (_what, payload) => {
+    expect(await run(payload)).toMatchObject({ kind: 'skipped', reason: expect.stringMatching(/^unknown event \(none given\) for provider rollbar; known events: exp_repeat_item/) })
   })
 })
 

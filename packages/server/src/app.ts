@@ -1,19 +1,14 @@
-import { createHash } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import {
   IntegrationError,
-  InvalidPayloadError,
-  InvalidResultError,
+  InvalidBodyError,
   PayloadTooLargeError,
-  ProviderError,
-  UnsupportedEventError,
   WebhookRequest,
-  parseBody,
-  resolveOptions,
-  runIntegration,
-  verifySignature,
+  answerOf,
+  handleWebhook,
+  type BodyReader,
   type Integration,
-  type Payload,
 } from '@missive-integrations/core'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
@@ -22,11 +17,13 @@ import { createLogger, pathOf } from './logger.js'
 import { createMetrics, type Metrics, type WebhookOutcomeLabel } from './metrics.js'
 import { registerPlayground, type PlaygroundProvider } from './playground/route.js'
 import { providersOf, type Providers } from './providers.js'
-import type { EnqueueRequest, PostQueue } from './queue/types.js'
+import type { PostQueue } from './queue/types.js'
 import { EndpointCache } from './tokens.js'
 
+export { QueueUnavailableError } from '@missive-integrations/core'
+
 /** The configuration the HTTP layer reads. */
-export type AppConfig = Pick<Config, 'bodyLimit' | 'secretKey' | 'legacyTokens'>
+export type AppConfig = Pick<Config, 'bodyLimit' | 'secretKey' | 'legacyTokens'> & Partial<Pick<Config, 'requestTimeoutMs' | 'maxConnections'>>
 
 export interface BuildAppOptions {
   /** Providers by id (as `loadProviders` returns them), or a list of instances. */
@@ -49,18 +46,17 @@ export class UnknownProviderError extends IntegrationError {
   }
 }
 
-/** The queue could not commit the posts: the sender should retry (503, never a silent loss). */
-export class QueueUnavailableError extends IntegrationError {
-  readonly status = 503
-  readonly code = 'queue_unavailable'
-}
-
-/** A sender's delivery id longer than this is hashed, so a dedupe key stays a key. */
-const MAX_DELIVERY_ID = 200
+/** A whole request (headers and body) must arrive within this long (REQUEST_TIMEOUT). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
+/** Connections open at once (MAX_CONNECTIONS); more are refused by the socket. */
+export const DEFAULT_MAX_CONNECTIONS = 1024
+/** Event names are the sender's text: logged at most this long. */
+const MAX_LOGGED_EVENT = 100
 
 /**
- * Build the HTTP app: a thin adapter from fastify to core. `POST /:provider` runs the ordered
- * checks (404, 413/415/400, 401/400, 401, 422/200, then 202 once the posts are committed).
+ * Build the HTTP app: a thin adapter from fastify to core's `handleWebhook`, which runs the
+ * ordered checks of `POST /:provider` (see the README's table). Fastify routes and answers; the
+ * body is read only once the URL token is known to be good.
  */
 export function buildApp(options: BuildAppOptions): FastifyInstance {
   const providers: Providers = options.providers instanceof Map ? options.providers : providersOf(options.providers as Iterable<Integration>)
@@ -70,6 +66,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   metrics.watchQueue(queue)
   const tokenSettings = { key: config.secretKey, legacyTokens: config.legacyTokens }
   const endpoints = new EndpointCache()
+  const requestTimeout = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -79,11 +76,16 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     // need the request id carry it themselves.
     childLoggerFactory: (logger) => logger,
     bodyLimit: config.bodyLimit,
+    // Fastify's defaults (0) also turn Node's own limits off: a peer that sends part of a body and
+    // stalls would hold its connection, and what it sent, forever.
+    requestTimeout,
+    connectionTimeout: requestTimeout,
   })
+  app.server.headersTimeout = Math.min(app.server.headersTimeout, requestTimeout)
+  app.server.maxConnections = config.maxConnections ?? DEFAULT_MAX_CONNECTIONS
 
-  // Keep the raw bytes (signatures are computed over them) for every content type; core's
-  // parseBody decides 415/400. Fastify enforces the limit: Content-Length first, then a byte count
-  // while streaming that stops reading at the cap.
+  // Keep the raw bytes for every content type on the other routes (the playground's preview);
+  // the webhook route below reads its body itself.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.bodyLimit }, (_request, body, done) => done(null, body))
 
@@ -127,150 +129,97 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     return reply.type(metrics.registry.contentType).send(body)
   })
 
+  // The whole webhook is answered in onRequest, before fastify looks at the body: fastify would
+  // refuse a malformed Content-Type (415) or read a body before the URL token is checked, and
+  // handleWebhook reads the body itself once the token is good.
   app.post<{ Params: { provider: string } }>('/:provider', {
-    // Before the body is read: an unknown provider costs nothing.
-    onRequest: (request, reply, done) => {
-      if (providers.has(request.params.provider)) return done()
-      metrics.webhook('(unknown)', '', 'rejected')
-      void reply.code(404).send(new UnknownProviderError(request.params.provider, [...providers.keys()]).toJSON())
-    },
-    handler: async (request, reply) => {
-      const integration = providers.get(request.params.provider)!
+    onRequest: async (request, reply) => {
+      const integration = providers.get(request.params.provider)
+      if (!integration) {
+        metrics.webhook('(unknown)', '', 'rejected')
+        return reply.code(404).header('connection', 'close').send(new UnknownProviderError(request.params.provider, [...providers.keys()]).toJSON())
+      }
       const started = performance.now()
-      const answer = await handleWebhook(integration, request)
-      metrics.webhook(integration.id, eventLabel(integration, answer.event), answer.outcome)
+      const body = bodyOf(request.raw)
+      const token = tokenParam(request)
+      const { event, outcome } = await handleWebhook(integration, toWebhookRequest(request, body.read), () => endpoints.resolve(integration.id, token, tokenSettings), {
+        bodyLimit: config.bodyLimit,
+        store: queue,
+      })
+      const answer = answerOf(outcome)
+      const label: WebhookOutcomeLabel = outcome.kind === 'posts' ? 'queued' : outcome.kind
+      metrics.webhook(integration.id, eventLabel(integration, event), label)
       const line = {
         reqId: request.id,
         provider: integration.id,
-        event: answer.event,
-        outcome: answer.outcome,
+        event: event !== undefined && event.length > MAX_LOGGED_EVENT ? `${event.slice(0, MAX_LOGGED_EVENT)}…` : event,
+        outcome: label,
         status: answer.status,
         path: pathOf(request.url),
         ms: Math.round((performance.now() - started) * 10) / 10,
       }
-      if (answer.outcome === 'error') request.log.error({ ...line, err: answer.error }, answer.error?.message ?? 'webhook failed')
-      else if (answer.outcome === 'rejected') request.log.warn({ ...line, error: answer.body.error }, 'webhook rejected')
+      if (outcome.kind === 'error') request.log.error({ ...line, err: outcome.error }, outcome.error.message)
+      else if (outcome.kind === 'rejected') request.log.warn({ ...line, error: outcome.error.code }, 'webhook rejected')
       else request.log.info(line, 'webhook')
+      // A body left unread (a bad token, a body over the limit) is not drained: the connection closes.
+      if (!body.complete) void reply.header('connection', 'close')
       return reply.code(answer.status).send(answer.body)
     },
+    // Never reached: onRequest has answered.
+    handler: async (_request, reply) => reply,
   })
-
-  async function handleWebhook(integration: Integration, request: FastifyRequest): Promise<Answer> {
-    const seen: { event?: string | undefined } = {}
-    try {
-      const prepared = await prepare(integration, request, seen)
-      if (prepared.kind === 'skipped') {
-        return { status: 200, outcome: 'skipped', event: seen.event, body: { status: 'skipped', reason: prepared.reason } }
-      }
-      let result
-      try {
-        result = await queue.enqueue(prepared.delivery)
-      } catch (error) {
-        // The queue's own refusals (a delivery over its post limit, …) say what is wrong; anything
-        // else means the commit failed, and the sender should try again.
-        if (error instanceof IntegrationError) throw error
-        throw new QueueUnavailableError('the delivery queue could not commit this webhook; nothing was queued, please retry', { cause: error })
-      }
-      if (result.status === 'duplicate') return { status: 200, outcome: 'duplicate', event: seen.event, body: { status: 'duplicate' } }
-      return { status: 202, outcome: 'queued', event: seen.event, body: { status: 'queued', posts: result.queued } }
-    } catch (error) {
-      const event = seen.event
-      if (error instanceof UnsupportedEventError) {
-        // Senders disable endpoints that keep failing: an event we do not post is not a failure.
-        return { status: 200, outcome: 'skipped', event: error.event ?? event, body: { status: 'skipped', reason: error.message } }
-      }
-      if (error instanceof IntegrationError) {
-        const failed = error instanceof ProviderError || error instanceof InvalidResultError || error instanceof QueueUnavailableError
-        const errorEvent = error instanceof InvalidPayloadError || failed ? ((error as { event?: string }).event ?? event) : event
-        return { status: error.status, outcome: failed ? 'error' : 'rejected', event: errorEvent, body: error.toJSON(), error }
-      }
-      // Only reached by a bug here; still a clear answer and a log line, never a crash.
-      const wrapped = new ProviderError(integration.id, event, error)
-      return { status: wrapped.status, outcome: 'error', event, body: wrapped.toJSON(), error: wrapped }
-    }
-  }
-
-  /**
-   * Steps 2–5 of the request path: parse, open the token, check the signature, process. The
-   * payload and the request view stay in here, so they are garbage while the posts wait for the
-   * disk. `seen.event` is set as soon as it is known, for the answer to a later failure.
-   */
-  async function prepare(
-    integration: Integration,
-    request: FastifyRequest,
-    seen: { event?: string | undefined },
-  ): Promise<{ kind: 'skipped'; reason: string } | { kind: 'posts'; delivery: EnqueueRequest }> {
-    const webhook = toWebhookRequest(request)
-    const payload = parseBody(webhook)
-    seen.event = safeEvent(integration, payload, webhook)
-    const endpoint = endpoints.resolve(integration.id, tokenParam(request), tokenSettings)
-    const options = resolveOptions(integration, endpoint.options)
-    await verifySignature(integration, webhook, endpoint.secrets)
-    const outcome = await runIntegration(integration, payload, webhook, options, endpoint.postOptions)
-    seen.event = outcome.event
-    if (outcome.kind === 'skipped') return { kind: 'skipped', reason: outcome.reason }
-    const dedupeKey = dedupeKeyOf(integration, webhook, payload, endpoint.token)
-    return { kind: 'posts', delivery: { provider: integration.id, event: outcome.event, dedupeKey, token: endpoint.token, posts: outcome.posts } }
-  }
 
   return app
 }
 
-interface Answer {
-  status: number
-  outcome: WebhookOutcomeLabel
-  event: string | undefined
-  body: Record<string, unknown> & { error?: string }
-  error?: Error
-}
-
 /** The framework-free request a provider sees; the token parameter is not part of it. */
-function toWebhookRequest(request: FastifyRequest): WebhookRequest {
+function toWebhookRequest(request: FastifyRequest, body: BodyReader): WebhookRequest {
   const query = { ...(request.query as Record<string, string | string[] | undefined>) }
   delete query.t
-  return new WebhookRequest({
-    method: request.method,
-    url: pathOf(request.url),
-    headers: request.headers,
-    query,
-    body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-  })
+  return new WebhookRequest({ method: request.method, url: pathOf(request.url), headers: request.headers, query, body })
+}
+
+/**
+ * The body of a request, read when the pipeline asks for it: at most `limit` bytes (a declared
+ * Content-Length over it is refused before a byte is read), and never buffered beyond it.
+ */
+function bodyOf(raw: IncomingMessage): { read: BodyReader; readonly complete: boolean } {
+  let complete = false
+  const read: BodyReader = (limit) =>
+    new Promise((resolve, reject) => {
+      const declared = Number(raw.headers['content-length'])
+      if (declared > limit) return reject(new PayloadTooLargeError(limit))
+      const chunks: Buffer[] = []
+      let size = 0
+      const stop = (error: Error) => {
+        raw.off('data', onData).off('end', onEnd).off('error', stop).off('aborted', onAborted)
+        raw.pause()
+        reject(error)
+      }
+      const onData = (chunk: Buffer) => {
+        size += chunk.length
+        if (size > limit) return stop(new PayloadTooLargeError(limit))
+        chunks.push(chunk)
+      }
+      const onEnd = () => {
+        complete = true
+        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
+      }
+      const onAborted = () => stop(new InvalidBodyError('the request body ended before it was complete'))
+      raw.on('data', onData).once('end', onEnd).once('error', stop).once('aborted', onAborted)
+    })
+  return {
+    read,
+    get complete() {
+      return complete || raw.readableEnded
+    },
+  }
 }
 
 function tokenParam(request: FastifyRequest): string | undefined {
   const t = (request.query as Record<string, unknown>).t
   const first = Array.isArray(t) ? t[0] : t
   return typeof first === 'string' ? first : undefined
-}
-
-/** The event for logs and metrics; a provider that throws here is caught again by runIntegration. */
-function safeEvent(integration: Integration, payload: Payload, request: WebhookRequest): string | undefined {
-  try {
-    return integration.event(payload, request)
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * `provider:<delivery id>` when the sender numbers its deliveries (GitHub's X-GitHub-Delivery),
- * else a hash of provider, token and body: a byte-identical redelivery to the same endpoint.
- */
-function dedupeKeyOf(integration: Integration, request: WebhookRequest, payload: Payload, token: string): string {
-  let id: string | undefined
-  try {
-    id = integration.deliveryId?.(request, payload)
-  } catch (error) {
-    throw new ProviderError(integration.id, safeEvent(integration, payload, request), error)
-  }
-  if (typeof id === 'string' && id !== '') {
-    return id.length <= MAX_DELIVERY_ID ? `${integration.id}:${id}` : `${integration.id}:sha256:${sha256(id)}`
-  }
-  return `${integration.id}:body:${createHash('sha256').update(integration.id).update('\0').update(token).update('\0').update(request.rawBody).digest('hex')}`
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex')
 }
 
 /**

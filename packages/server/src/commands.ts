@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { IntegrationError, type Integration, type PostOptions } from '@missive-integrations/core'
+import { IntegrationError, readDelivery, type Integration, type PostOptions } from '@missive-integrations/core'
 import { ConfigError, SETTINGS, baseUrlOf, loadConfig, type Config, type SettingFlag } from './config.js'
 import { mintWebhookUrl, parseKeyValues } from './mint-url.js'
-import { formatPreview, parseHeaderFlag, previewWebhook, siblingHeaders } from './preview.js'
-import { ProviderLoadError, loadProviders } from './providers.js'
+import { formatPreview, parseHeaderFlag, previewWebhook } from './preview.js'
+import { ProviderLoadError, integrationsOf, loadProviders } from './providers.js'
 import type { PostQueue } from './queue/types.js'
 import type { RunningServer } from './start.js'
 
@@ -166,10 +166,11 @@ const COMMANDS: Record<string, Command> = {
   preview: {
     summary: 'print the exact Missive post(s) a payload produces, or why it is skipped',
     usage:
-      'missive-integrations preview <provider> <payload.json> [--event NAME] [--header key:value]… [--option key=value]… [--post-option key=value]…',
+      'missive-integrations preview <provider> <payload.json> [--event NAME] [--header key:value]… [--option key=value]… [--post-option key=value]… [--secret <webhook-secret>]…',
     options: {
       event: { type: 'string' },
       header: { type: 'string', multiple: true },
+      secret: { type: 'string', multiple: true },
       option: { type: 'string', multiple: true },
       'post-option': { type: 'string', multiple: true },
     },
@@ -180,11 +181,12 @@ const COMMANDS: Record<string, Command> = {
       if (extra.length > 0) throw new UsageError(`preview takes one provider and one file, got ${args.positionals.join(' ')}`)
       const path = resolve(io.cwd, file)
       if (!existsSync(path)) throw new UsageError(`no payload file ${JSON.stringify(file)}`)
-      let headers: Record<string, string>
+      let delivery: { body: string; headers: Record<string, string> }
       let options: Record<string, unknown>
       let postOptions: Record<string, unknown>
       try {
-        headers = siblingHeaders(path)
+        delivery = readDelivery(path)
+        const headers = delivery.headers
         for (const flag of strings(args.values.header)) {
           const [key, value] = parseHeaderFlag(flag)
           headers[key] = value
@@ -197,10 +199,11 @@ const COMMANDS: Record<string, Command> = {
       const integration = findProvider(await providersOf(configOf(args, io), io), id)
       const event = typeof args.values.event === 'string' ? args.values.event : undefined
       const result = await previewWebhook(integration, {
-        body: readFileSync(path, 'utf8'),
-        headers,
+        body: delivery.body,
+        headers: delivery.headers,
         options,
         postOptions: postOptions as PostOptions,
+        secrets: strings(args.values.secret),
         ...(event ? { event } : {}),
       })
       const text = `${formatPreview(result)}\n`
@@ -277,11 +280,12 @@ function configOf(args: Parsed, io: CliIo): Config {
 }
 
 async function providersOf(config: Config, io: CliIo): Promise<ReadonlyMap<string, Integration>> {
-  return loadProviders({
+  const loaded = await loadProviders({
     projectPackageJson: config.projectPackageJson,
     ...(config.providers ? { only: config.providers } : {}),
     ...(io.conditions ? { conditions: io.conditions } : {}),
   })
+  return integrationsOf(loaded)
 }
 
 function findProvider(providers: ReadonlyMap<string, Integration>, id: string): Integration {

@@ -16,6 +16,10 @@ export interface Config {
   /** Where the key came from, for the start-up line (never the key itself). */
   secretKeySource: 'env' | 'file' | 'generated'
   bodyLimit: number
+  /** A whole request, headers and body, must arrive within this many ms. */
+  requestTimeoutMs: number
+  /** Connections open at once. */
+  maxConnections: number
   legacyTokens: boolean
   logLevel: LogLevel
   /** Narrows the installed providers to these ids; undefined loads every installed one. */
@@ -54,6 +58,8 @@ export const SETTINGS = [
     help: '32-byte key (base64 or hex) sealing webhook URL tokens; generated into DATA_DIR/secret.key when unset',
   },
   { env: 'BODY_LIMIT', flag: 'body-limit', default: '25mb', help: 'largest accepted request body (bytes, or 512kb, 25mb)' },
+  { env: 'REQUEST_TIMEOUT', flag: 'request-timeout', default: '30s', help: 'longest time a request, headers and body, may take to arrive (seconds, or 500ms, 30s, 2m)' },
+  { env: 'MAX_CONNECTIONS', flag: 'max-connections', default: '1024', help: 'connections open at once; more are refused' },
   { env: 'LEGACY_TOKENS', flag: 'legacy-tokens', default: 'true', help: "accept the hosted service's base64 JSON tokens (true/false)" },
   { env: 'LOG_LEVEL', flag: 'log-level', default: 'info', help: LOG_LEVELS.join(', ') },
   { env: 'PROVIDERS', flag: 'providers', default: undefined, help: 'comma-separated provider ids to load (default: every installed provider)' },
@@ -107,6 +113,8 @@ export function loadConfig(input: LoadConfigInput = {}): Config {
     secretKey: key,
     secretKeySource: source,
     bodyLimit: parseBytes('BODY_LIMIT', value('body-limit')!),
+    requestTimeoutMs: parseDuration('REQUEST_TIMEOUT', value('request-timeout')!),
+    maxConnections: parseCount('MAX_CONNECTIONS', value('max-connections')!),
     legacyTokens: parseBoolean('LEGACY_TOKENS', value('legacy-tokens')!),
     logLevel: parseLogLevel(value('log-level')!),
     providers: providers === undefined ? undefined : parseList(providers),
@@ -150,6 +158,22 @@ export function parseBytes(name: string, text: string): number {
   const bytes = Math.floor(Number(match[1]) * unit)
   if (bytes < 1) throw new ConfigError(`${name} must be at least 1 byte, got ${JSON.stringify(text)}`)
   return bytes
+}
+
+const DURATION_UNITS: Record<string, number> = { '': 1000, s: 1000, ms: 1, m: 60_000 }
+
+/** `30s` → 30000, `500ms` → 500, `2m` → 120000; a bare number is seconds. */
+export function parseDuration(name: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|)$/i.exec(text.trim())
+  const ms = match ? Math.round(Number(match[1]) * DURATION_UNITS[match[2]!.toLowerCase()]!) : 0
+  if (!match || ms < 1) throw new ConfigError(`${name} must be a duration such as 30, 30s, 500ms or 2m, got ${JSON.stringify(text)}`)
+  return ms
+}
+
+function parseCount(name: string, text: string): number {
+  const count = Number(text)
+  if (!/^\d+$/.test(text) || count < 1) throw new ConfigError(`${name} must be a whole number of 1 or more, got ${JSON.stringify(text)}`)
+  return count
 }
 
 function parseBoolean(name: string, text: string): boolean {

@@ -3,20 +3,11 @@ import type { LogLevel } from './config.js'
 
 /**
  * Keys whose values never reach a log line, at any depth (compared lower-cased): Missive tokens,
- * webhook secrets, signatures, credentials. Belt and braces: the server already logs paths
- * without their query and never logs endpoints, but a token must not leak through a new log line.
+ * webhook secrets, credentials; `createLogger` adds the signature headers the loaded providers
+ * declare. Belt and braces: the server already logs paths without their query and never logs
+ * endpoints, but a token must not leak through a new log line.
  */
-export const SECRET_KEYS: ReadonlySet<string> = new Set([
-  'token',
-  'secret',
-  'secrets',
-  'authorization',
-  'cookie',
-  'password',
-  'x-hub-signature',
-  'x-hub-signature-256',
-  'canny-signature',
-])
+export const SECRET_KEYS: ReadonlySet<string> = new Set(['token', 'secret', 'secrets', 'authorization', 'cookie', 'password'])
 
 const CENSOR = '[redacted]'
 const MAX_DEPTH = 8
@@ -27,13 +18,13 @@ const MAX_DEPTH = 8
  * line without secrets costs a walk and nothing else. Other objects (errors, buffers) are
  * serialised as they are.
  */
-export function redactSecrets<T>(value: T, parentKey = '', depth = 0): T {
+export function redactSecrets<T>(value: T, keys: ReadonlySet<string> = SECRET_KEYS, parentKey = '', depth = 0): T {
   if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return value
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i]
-      const redacted = redactSecrets(item, parentKey, depth + 1)
+      const redacted = redactSecrets(item, keys, parentKey, depth + 1)
       if (redacted !== item) (copy ??= [...value])[i] = redacted
     }
     return (copy ?? value) as T
@@ -46,7 +37,7 @@ export function redactSecrets<T>(value: T, parentKey = '', depth = 0): T {
     if (!Object.hasOwn(object, key)) continue
     const item = object[key]
     const lower = key.toLowerCase()
-    const redacted = SECRET_KEYS.has(lower) || (lower === 't' && parentKey === 'query') ? CENSOR : redactSecrets(item, lower, depth + 1)
+    const redacted = keys.has(lower) || (lower === 't' && parentKey === 'query') ? CENSOR : redactSecrets(item, keys, lower, depth + 1)
     if (redacted !== item) (copy ??= { ...object })[key] = redacted
   }
   return (copy ?? value) as T
@@ -54,6 +45,8 @@ export function redactSecrets<T>(value: T, parentKey = '', depth = 0): T {
 
 export interface CreateLoggerOptions {
   level?: LogLevel
+  /** More keys to censor: the signature headers of the loaded providers (`Integration.signatureHeaders`). */
+  secretKeys?: Iterable<string>
   /** Where JSON lines go (default stdout); tests pass a stream to capture them. */
   destination?: DestinationStream
 }
@@ -63,13 +56,14 @@ export interface CreateLoggerOptions {
  * `redact`, whose wildcard paths cost about 10 µs on every line (measured on pino 10).
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  const keys = new Set([...SECRET_KEYS, ...[...(options.secretKeys ?? [])].map((key) => key.toLowerCase())])
   return pino(
     {
       level: options.level ?? 'info',
       base: { service: 'missive-integrations' },
-      formatters: { log: (object) => redactSecrets(object) },
+      formatters: { log: (object) => redactSecrets(object, keys) },
       // Child bindings skip the log formatter: their secret-named keys are censored here.
-      serializers: Object.fromEntries([...SECRET_KEYS].map((key) => [key, () => CENSOR])),
+      serializers: Object.fromEntries([...keys].map((key) => [key, () => CENSOR])),
     },
     options.destination,
   )

@@ -1,12 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
-import {
-  IntegrationError,
-  WebhookRequest,
-  processWebhook,
-  type Integration,
-  type MissivePost,
-  type PostOptions,
-} from '@missive-integrations/core'
+import { answerOf, handleWebhook, senderRequest, type Integration, type MissivePost, type PostOptions } from '@missive-integrations/core'
 
 /** What a payload becomes: the exact Missive posts, a reasoned skip, or the error the server would answer. */
 export type PreviewResult =
@@ -22,47 +14,32 @@ export interface PreviewInput {
   event?: string
   options?: Record<string, unknown>
   postOptions?: PostOptions
+  /** Webhook secrets: the signature is checked as the server would (none: not checked). */
+  secrets?: string[]
 }
 
 /**
- * Run a payload through a provider exactly as the server would (same parsing, option checks,
- * processing, validation and post mapping), without a signature check and without sending.
+ * Run a payload through a provider on the server's own path (`handleWebhook`: signature when
+ * secrets are given, options, parsing, processing, validation, post mapping), without a queue
+ * and without sending anything.
  */
 export async function previewWebhook(integration: Integration, input: PreviewInput): Promise<PreviewResult> {
-  const headers: Record<string, string> = { ...input.headers }
-  const has = (name: string) => Object.keys(headers).some((key) => key.toLowerCase() === name.toLowerCase())
-  if (!has('content-type')) headers['content-type'] = 'application/json'
-  if (input.event !== undefined && integration.eventHeader) {
-    for (const key of Object.keys(headers)) if (key.toLowerCase() === integration.eventHeader.toLowerCase()) delete headers[key]
-    headers[integration.eventHeader] = input.event
-  }
-  const request = new WebhookRequest({ method: 'POST', url: `/${integration.id}`, headers, body: input.body })
+  const request = senderRequest(integration, { body: input.body, headers: input.headers ?? {}, event: input.event })
+  const endpoint = { token: 'preview', options: input.options, postOptions: input.postOptions, secrets: input.secrets }
+  const { event, outcome } = await handleWebhook(integration, request, () => endpoint)
   const provider = integration.id
-  let event = input.event ?? (integration.eventHeader ? request.header(integration.eventHeader) : undefined)
-  try {
-    const outcome = await processWebhook(integration, request, { token: 'preview', options: input.options, postOptions: input.postOptions })
-    event = outcome.event ?? event
-    if (outcome.kind === 'skipped') return { kind: 'skipped', provider, event, reason: outcome.reason }
-    return { kind: 'posts', provider, event, posts: outcome.posts }
-  } catch (error) {
-    if (error instanceof IntegrationError) {
-      // An unknown event is answered 200 by the server: to a contributor it is a skip with a reason.
-      if (error.status === 200) return { kind: 'skipped', provider, event, reason: error.message }
-      return { kind: 'error', provider, event, status: error.status, error: error.code, message: error.message }
-    }
-    return { kind: 'error', provider, event, status: 500, error: 'internal_error', message: (error as Error)?.message ?? String(error) }
+  switch (outcome.kind) {
+    case 'posts':
+      return { kind: 'posts', provider, event, posts: outcome.posts }
+    case 'skipped':
+      return { kind: 'skipped', provider, event, reason: outcome.reason }
+    case 'rejected':
+    case 'error':
+      return { kind: 'error', provider, event, status: outcome.error.status, error: outcome.error.code, message: outcome.error.message }
+    default:
+      // Without a queue nothing is committed or a duplicate; answered as the server would.
+      return { kind: 'error', provider, event, status: answerOf(outcome).status, error: outcome.kind, message: `unexpected ${outcome.kind} without a queue` }
   }
-}
-
-/** Headers captured beside a payload file: `payload.json` → `payload.headers.json`. */
-export function siblingHeaders(file: string): Record<string, string> {
-  const headersFile = file.replace(/\.json$/i, '') + '.headers.json'
-  if (headersFile === file || !existsSync(headersFile)) return {}
-  const parsed: unknown = JSON.parse(readFileSync(headersFile, 'utf8'))
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(`${headersFile} must hold a JSON object of header names to values`)
-  }
-  return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]))
 }
 
 /** `key:value` → [key, value] (the first colon splits; whitespace around the value is trimmed). */

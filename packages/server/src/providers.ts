@@ -15,6 +15,15 @@ export interface ProviderManifest {
 /** Providers by id. A Map, so that `/constructor` or `/__proto__` is never a provider. */
 export type Providers = ReadonlyMap<string, Integration>
 
+/** A loaded provider package: its Integration, and where the package is (its `fixtures/` feed the playground). */
+export interface LoadedProvider {
+  integration: Integration
+  /** The package name (`@missive-integrations/provider-github`). */
+  name: string
+  /** The package's folder. */
+  dir: string
+}
+
 /** The installed providers cannot be composed (duplicate id, not an Integration, …): start-up stops. */
 export class ProviderLoadError extends Error {
   readonly exitCode = 2
@@ -62,7 +71,7 @@ export function findProviderPackages(projectPackageJson: string): ProviderManife
  * class, instantiated, or an instance), and check they compose. Installing or removing a
  * provider package is all it takes.
  */
-export async function loadProviders(options: LoadProvidersOptions): Promise<Map<string, Integration>> {
+export async function loadProviders(options: LoadProvidersOptions): Promise<Map<string, LoadedProvider>> {
   const manifests = findProviderPackages(options.projectPackageJson)
   const seen = new Map<string, string>()
   for (const manifest of manifests) {
@@ -81,11 +90,16 @@ export async function loadProviders(options: LoadProvidersOptions): Promise<Map<
   }
   const wanted = options.only ? manifests.filter((m) => options.only!.includes(m.provider)) : manifests
   const conditions = options.conditions ?? defaultConditions()
-  const providers = new Map<string, Integration>()
+  const providers = new Map<string, LoadedProvider>()
   for (const manifest of wanted) {
-    providers.set(manifest.provider, await importProvider(manifest, conditions))
+    providers.set(manifest.provider, { integration: await importProvider(manifest, conditions), name: manifest.name, dir: dirname(manifest.packageJson) })
   }
   return providers
+}
+
+/** The Integrations of loaded provider packages, by id (what `buildApp` takes). */
+export function integrationsOf(loaded: ReadonlyMap<string, LoadedProvider>): Map<string, Integration> {
+  return new Map([...loaded].map(([id, { integration }]) => [id, integration]))
 }
 
 /** Providers from instances already at hand (tests, embedding), with the same checks as loading. */

@@ -1,14 +1,13 @@
 import { MissiveClient, type Integration } from '@missive-integrations/core'
 import type { FastifyInstance } from 'fastify'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { buildApp } from './app.js'
 import type { Config } from './config.js'
 import { DeliveryWorker } from './delivery/worker.js'
 import { createLogger } from './logger.js'
 import { createMetrics } from './metrics.js'
-import { findProviderPackages, loadProviders, type ProviderManifest } from './providers.js'
-import type { PlaygroundProvider } from './playground/route.js'
+import { integrationsOf, loadProviders } from './providers.js'
 import { openSqliteQueue } from './queue/sqlite-queue.js'
 import type { PostQueue } from './queue/types.js'
 
@@ -35,13 +34,16 @@ export interface RunningServer {
  * the delivery worker and listen.
  */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const logger = options.logger ?? createLogger({ level: config.logLevel })
   const print = options.print ?? ((line: string) => process.stderr.write(`${line}\n`))
-  const providers = await loadProviders({
+  const loaded = await loadProviders({
     projectPackageJson: config.projectPackageJson,
     ...(config.providers ? { only: config.providers } : {}),
     ...(options.conditions ? { conditions: options.conditions } : {}),
   })
+  const providers = integrationsOf(loaded)
+  // Whatever header a loaded provider signs with is censored in every log line.
+  const secretKeys = [...providers.values()].flatMap((integration) => integration.signatureHeaders)
+  const logger = options.logger ?? createLogger({ level: config.logLevel, secretKeys })
   if (providers.size === 0) {
     logger.warn({ project: config.projectPackageJson }, 'no provider package is installed: every webhook will be answered 404')
   }
@@ -56,7 +58,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const queue = await openSqliteQueue({ dataDir: config.dataDir })
   const metrics = createMetrics()
-  const playground = config.playground ? playgroundProviders(providers, findProviderPackages(config.projectPackageJson)) : undefined
+  const playground = config.playground ? [...loaded.values()].map(({ integration, dir }) => ({ integration, fixturesDir: join(dir, 'fixtures') })) : undefined
   const app = buildApp({ providers, queue, config, logger, metrics, ...(playground ? { playground } : {}) })
   const worker = new DeliveryWorker({
     queue,
@@ -94,12 +96,4 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info('stopped')
     })())
   return { app, providers, queue, address, close }
-}
-
-/** Each loaded provider with the fixtures folder its package ships (the playground lists them). */
-function playgroundProviders(providers: ReadonlyMap<string, Integration>, manifests: readonly ProviderManifest[]): PlaygroundProvider[] {
-  return [...providers.values()].map((integration) => {
-    const manifest = manifests.find((m) => m.provider === integration.id)
-    return { integration, fixturesDir: manifest ? join(dirname(manifest.packageJson), 'fixtures') : undefined }
-  })
 }

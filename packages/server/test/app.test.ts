@@ -2,7 +2,13 @@ import type { WebhookRequest } from '@missive-integrations/core'
 import { request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
+import { IntegrationError } from '@missive-integrations/core'
 import { Acme, KEY, MISSIVE_TOKEN, WEBHOOK_SECRET, legacy, sealed, sign, testApp } from './helpers/acme.js'
+
+class TooManyPosts extends IntegrationError {
+  readonly status = 422
+  readonly code = 'too_many_posts'
+}
 
 const ITEM = JSON.stringify({ item: { id: 42, title: 'Hello' } })
 const headers = (event: string, extra: Record<string, string> = {}) => ({ 'content-type': 'application/json', 'x-acme-event': event, ...extra })
@@ -61,6 +67,18 @@ describe('POST /:provider', () => {
     }
   })
 
+  it('415 naming Content-Encoding for a compressed body, without echoing its bytes', async () => {
+    const { app } = testApp()
+    const gzip = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xab, 0x56, 0xca])
+    const res = await app.inject({ method: 'POST', url: `/acme?t=${sealed()}`, headers: headers('item.created', { 'content-encoding': 'gzip' }), payload: gzip })
+    expect(res.statusCode).toBe(415)
+    expect(res.json()).toEqual({ error: 'unsupported_encoding', message: 'unsupported Content-Encoding "gzip"; send the body uncompressed (Content-Encoding: identity, or none)' })
+    const unlabelled = await app.inject({ method: 'POST', url: `/acme?t=${sealed()}`, headers: headers('item.created'), payload: gzip })
+    expect(unlabelled.statusCode).toBe(400)
+    // eslint-disable-next-line no-control-regex
+    expect(unlabelled.json().message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\ufffd]/)
+  })
+
   it('415 for an unsupported content type', async () => {
     const { app } = testApp()
     const res = await app.inject({ method: 'POST', url: `/acme?t=${sealed()}`, headers: { 'content-type': 'image/png' }, payload: 'x' })
@@ -91,6 +109,40 @@ describe('POST /:provider', () => {
     })
     expect(res.statusCode).toBe(202)
     expect(queue.enqueued).toHaveLength(1)
+  })
+
+  describe('the order of the checks: cheap refusals first', () => {
+    it('refuses a request without a valid token before its size, signature or body count', async () => {
+      const { app } = testApp({ bodyLimit: 1024 })
+      const huge = 'x'.repeat(4096)
+      for (const url of ['/acme', `/acme?t=${sealed().slice(0, -5)}`]) {
+        const res = await app.inject({ method: 'POST', url, headers: headers('item.created', { 'x-acme-signature': 'sha256=00' }), payload: huge })
+        expect(res.statusCode, url).toBe(401)
+        expect(['missing_token', 'invalid_token']).toContain(res.json().error)
+        expect(res.headers.connection).toBe('close')
+      }
+    })
+
+    it('checks the provider options from the token before the body', async () => {
+      const { app } = testApp()
+      const res = await app.inject({ method: 'POST', url: `/acme?t=${sealed({ options: { limit: 'many' } })}`, headers: headers('item.created'), payload: '{"not json' })
+      expect(res.statusCode).toBe(400)
+      expect(res.json().error).toBe('invalid_options')
+    })
+
+    it('checks the signature before parsing: unsigned and malformed is a 401', async () => {
+      const { app } = testApp()
+      const res = await app.inject({ method: 'POST', url: `/acme?t=${sealed({ secrets: [WEBHOOK_SECRET] })}`, headers: headers('item.created'), payload: '{"not json' })
+      expect(res.statusCode).toBe(401)
+      expect(res.json()).toEqual({ error: 'invalid_signature', message: "missing x-acme-signature header: set the webhook's secret in Acme to the one this URL was minted with" })
+    })
+
+    it('keeps the connection of a request whose body was read', async () => {
+      const { app } = testApp()
+      const res = await app.inject({ method: 'POST', url: `/acme?t=${sealed()}`, headers: headers('item.created'), payload: ITEM })
+      expect(res.statusCode).toBe(202)
+      expect(res.headers.connection).not.toBe('close')
+    })
   })
 
   describe('tokens', () => {
@@ -235,7 +287,35 @@ describe('POST /:provider', () => {
       expect(again.statusCode).toBe(200)
       expect(again.json()).toEqual({ status: 'duplicate' })
       expect((await send('d-2')).statusCode).toBe(202)
-      expect(queue.enqueued.map((d) => d.dedupeKey)).toEqual(['acme:d-1', 'acme:d-2'])
+      expect(queue.enqueued.map((d) => d.dedupeKey)).toEqual([expect.stringMatching(/^acme:[0-9a-f]{16}:d-1$/), expect.stringMatching(/^acme:[0-9a-f]{16}:d-2$/)])
+    })
+
+    it('answers a redelivery as a duplicate before parsing its body', async () => {
+      const { app, queue } = testApp()
+      const url = `/acme?t=${sealed()}`
+      expect((await app.inject({ method: 'POST', url, headers: headers('item.created', { 'x-acme-delivery': 'd-1' }), payload: ITEM })).statusCode).toBe(202)
+      const again = await app.inject({ method: 'POST', url, headers: headers('item.created', { 'x-acme-delivery': 'd-1' }), payload: '{"not json' })
+      expect(again.statusCode).toBe(200)
+      expect(again.json()).toEqual({ status: 'duplicate' })
+      expect(queue.enqueued).toHaveLength(1)
+    })
+
+    it('scopes a delivery id to its endpoint: two teams receiving the same id both get their posts', async () => {
+      const { app, queue } = testApp()
+      const send = (token: string) =>
+        app.inject({ method: 'POST', url: `/acme?t=${sealed({ token })}`, headers: headers('item.created', { 'x-acme-delivery': 'same-id' }), payload: ITEM })
+      expect((await send('team-one-token')).statusCode).toBe(202)
+      expect((await send('team-two-token')).statusCode).toBe(202)
+      expect((await send('team-one-token')).json()).toEqual({ status: 'duplicate' })
+      expect(queue.enqueued.map((d) => d.token)).toEqual(['team-one-token', 'team-two-token'])
+    })
+
+    it("passes the queue's own refusal through with its status (a delivery with too many posts)", async () => {
+      const { app, queue } = testApp()
+      queue.refuse = new TooManyPosts('this delivery has 501 posts; at most 500 are queued per webhook')
+      const res = await app.inject({ method: 'POST', url: `/acme?t=${sealed()}`, headers: headers('multi'), payload: '{}' })
+      expect(res.statusCode).toBe(422)
+      expect(res.json()).toEqual({ error: 'too_many_posts', message: 'this delivery has 501 posts; at most 500 are queued per webhook' })
     })
 
     it('dedupes by a hash of provider, token and body when the sender gives no delivery id', async () => {
@@ -261,7 +341,7 @@ describe('POST /:provider', () => {
       const spy = new (class Spy extends Acme {
         override process(payload: Record<string, unknown>, request: WebhookRequest) {
           seen = { ...request.query }
-          return super.process(payload, request)
+          return super.process(payload, request, {})
         }
       })()
       const { app } = testApp({ providers: [spy] })
@@ -356,7 +436,7 @@ describe('other routes', () => {
     expect(text).toContain('webhooks_total{provider="acme",event="item.created",outcome="duplicate"} 1')
     expect(text).toContain('webhooks_total{provider="acme",event="ping",outcome="skipped"} 1')
     expect(text).toContain('webhooks_total{provider="acme",event="ping",outcome="rejected"} 1')
-    expect(text).toContain('webhooks_total{provider="acme",event="other",outcome="error"} 1')
+    expect(text).toContain('webhooks_total{provider="acme",event="boom",outcome="error"} 1')
     expect(text).toContain('webhooks_total{provider="acme",event="other",outcome="skipped"} 1')
     expect(text).not.toContain('attacker-chosen-event')
     expect(text).toContain('posts_delivered_total{provider="acme"} 1')

@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { runCli } from '../src/commands.js'
-import { ConfigError, loadConfig, parseBytes } from '../src/config.js'
-import { loadProviders } from '../src/providers.js'
+import { ConfigError, loadConfig, parseBytes, parseDuration } from '../src/config.js'
+import { integrationsOf, loadProviders } from '../src/providers.js'
 import { openSealedToken } from '../src/tokens.js'
 import { MemoryQueue } from './helpers/memory-queue.js'
 import { SOURCE, cleanProjects, project, providerClass } from './helpers/project.js'
@@ -69,7 +69,7 @@ describe('missive-integrations url', () => {
     expect(plainUrl.origin).toBe('http://127.0.0.1:8080')
     const queue = new MemoryQueue()
     const app = buildApp({
-      providers: await loadProviders({ projectPackageJson: host, conditions: SOURCE }),
+      providers: integrationsOf(await loadProviders({ projectPackageJson: host, conditions: SOURCE })),
       queue,
       config: loadConfig({ env: { DATA_DIR: dir } }),
     })
@@ -132,6 +132,16 @@ describe('configuration', () => {
     expect(parseBytes('BODY_LIMIT', '25mb')).toBe(25 * 1024 * 1024)
     expect(parseBytes('BODY_LIMIT', '1048576')).toBe(1048576)
     expect(() => parseBytes('BODY_LIMIT', '0')).toThrow(ConfigError)
+  })
+
+  it('bounds how long a request may take and how many connections are open', () => {
+    const key = Buffer.alloc(32, 3).toString('base64')
+    expect(loadConfig({ env: { SECRET_KEY: key } })).toMatchObject({ requestTimeoutMs: 30_000, maxConnections: 1024 })
+    expect(loadConfig({ env: { SECRET_KEY: key, REQUEST_TIMEOUT: '2m', MAX_CONNECTIONS: '64' } })).toMatchObject({ requestTimeoutMs: 120_000, maxConnections: 64 })
+    expect(parseDuration('REQUEST_TIMEOUT', '45')).toBe(45_000)
+    expect(parseDuration('REQUEST_TIMEOUT', '500ms')).toBe(500)
+    expect(() => parseDuration('REQUEST_TIMEOUT', '0')).toThrow('REQUEST_TIMEOUT must be a duration such as 30, 30s, 500ms or 2m, got "0"')
+    expect(() => loadConfig({ env: { SECRET_KEY: key, MAX_CONNECTIONS: 'lots' } })).toThrow('MAX_CONNECTIONS must be a whole number of 1 or more, got "lots"')
   })
 
   it('keeps the generated key across runs', () => {

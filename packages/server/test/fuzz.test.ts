@@ -76,4 +76,31 @@ describe('fuzzing the request path', () => {
       { numRuns: 500, interruptAfterTimeLimit: 10_000 },
     )
   })
+
+  it('keeps the order of the checks: a bad token beats everything, then a bad signature, then a redelivery', async () => {
+    const order = testApp({ bodyLimit: 1024, providers: [new Acme()] })
+    const signedUrl = `/acme?t=${encodeURIComponent(sealed({ secrets: [WEBHOOK_SECRET] }))}`
+    const plainUrl = `/acme?t=${encodeURIComponent(sealed())}`
+    // A delivery the queue has: any later request with its id is a duplicate, whatever its body.
+    const first = await order.app.inject({ method: 'POST', url: plainUrl, headers: { 'content-type': 'application/json', 'x-acme-event': 'multi', 'x-acme-delivery': 'known' }, payload: '{}' })
+    expect(first.statusCode).toBe(202)
+    const badToken = fc.oneof(fc.constant(undefined), fc.string({ maxLength: 60 }).filter((t) => !t.startsWith('v1.')), fc.constant(sealed().slice(0, -5)))
+    const anyBody = fc.oneof(body, fc.constant('x'.repeat(4096)), fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)))
+    await fc.assert(
+      fc.asyncProperty(badToken, anyBody, contentType, event, fc.option(printable), async (t, payload, type, name, signature) => {
+        const headers: Record<string, string> = { 'content-type': type, 'x-acme-event': name, 'x-acme-delivery': 'known' }
+        if (signature !== null) headers['x-acme-signature'] = signature
+        const noToken = await order.app.inject({ method: 'POST', url: t === undefined ? '/acme' : `/acme?t=${encodeURIComponent(t)}`, headers, payload })
+        expect(noToken.statusCode).toBe(401)
+        expect(['missing_token', 'invalid_token']).toContain(noToken.json().error)
+        const unsigned = await order.app.inject({ method: 'POST', url: signedUrl, headers, payload })
+        expect(unsigned.statusCode, unsigned.body).toBe(Buffer.byteLength(payload) > 1024 ? 413 : 401)
+        const again = await order.app.inject({ method: 'POST', url: plainUrl, headers, payload })
+        expect(again.statusCode).toBe(Buffer.byteLength(payload) > 1024 ? 413 : 200)
+        if (again.statusCode === 200) expect(again.json()).toEqual({ status: 'duplicate' })
+      }),
+      { numRuns: 300, interruptAfterTimeLimit: 10_000 },
+    )
+    expect(order.queue.enqueued).toHaveLength(1)
+  })
 })

@@ -3,7 +3,9 @@ import { createLogger, pathOf, redactSecrets } from '../src/logger.ts'
 
 function capture() {
   const lines: Record<string, unknown>[] = []
-  const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } })
+  // The signature headers the loaded providers declare, as `start` passes them.
+  const secretKeys = ['X-Hub-Signature-256', 'canny-signature']
+  const logger = createLogger({ level: 'debug', secretKeys, destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } })
   return { logger, lines }
 }
 
@@ -38,6 +40,14 @@ describe('createLogger', () => {
       t: 'not a query parameter',
     })
     expect(JSON.stringify(lines)).not.toMatch(/missive-token|mi1\.sealed|Bearer|sha256=ab|"s1"/)
+  })
+
+  it('names no provider itself: the signature headers come from the providers', () => {
+    const lines: string[] = []
+    const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } })
+    logger.info({ headers: { 'x-hub-signature-256': 'sha256=ab', authorization: 'Bearer x' } }, 'x')
+    expect(JSON.parse(lines[0]!).headers).toEqual({ 'x-hub-signature-256': 'sha256=ab', authorization: '[redacted]' })
+    expect(redactSecrets({ 'Canny-Signature': 's' }, new Set(['canny-signature']))).toEqual({ 'Canny-Signature': '[redacted]' })
   })
 
   it('censors child bindings too', () => {

@@ -1,9 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Integration, skip, type Payload, type ProcessOutput } from '@missive-integrations/core'
-import { formatPreview, parseHeaderFlag, previewWebhook, siblingHeaders } from '../src/preview.ts'
+import { formatPreview, parseHeaderFlag, previewWebhook } from '../src/preview.ts'
 
 class Echo extends Integration {
   override get schema() {
@@ -12,7 +9,7 @@ class Echo extends Integration {
   override get eventHeader() {
     return 'X-Echo-Event'
   }
-  process(payload: Payload, request: { header(name: string): string | undefined }, options: Record<string, unknown>): ProcessOutput {
+  override process(payload: Payload, request: { header(name: string): string | undefined }, options: Record<string, unknown>): ProcessOutput {
     const event = request.header('x-echo-event')
     if (event === 'ping') return skip('ping only checks the endpoint')
     if (typeof payload.title !== 'string') return { references: [], text: '' }
@@ -63,12 +60,7 @@ describe('previewWebhook', () => {
     expect(await previewWebhook(echo, { body: '{"a":', options: { project: 'p' } })).toMatchObject({ kind: 'error', status: 400, error: 'invalid_body' })
   })
 
-  it('reads sibling headers and flags', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'preview-'))
-    writeFileSync(join(dir, 'push__x.json'), '{}')
-    writeFileSync(join(dir, 'push__x.headers.json'), '{"X-GitHub-Event":"push","X-Count":3}')
-    expect(siblingHeaders(join(dir, 'push__x.json'))).toEqual({ 'X-GitHub-Event': 'push', 'X-Count': '3' })
-    expect(siblingHeaders(join(dir, 'none.json'))).toEqual({})
+  it('reads header flags', () => {
     expect(parseHeaderFlag('X-GitHub-Event: push')).toEqual(['X-GitHub-Event', 'push'])
     expect(parseHeaderFlag('Date: Tue, 10:00')).toEqual(['Date', 'Tue, 10:00'])
     expect(() => parseHeaderFlag('nocolon')).toThrow('--header takes key:value, got "nocolon"')

@@ -1,4 +1,4 @@
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ProviderLoadError, findProviderPackages, loadProviders } from '../src/providers.js'
 import { SOURCE, cleanProjects, here, project, providerClass, root } from './helpers/project.js'
@@ -18,7 +18,9 @@ describe('loadProviders', () => {
     expect(findProviderPackages(host).map((m) => m.provider)).toEqual(['beta', 'acme'])
     const providers = await loadProviders({ projectPackageJson: host, conditions: SOURCE })
     expect([...providers.keys()].sort()).toEqual(['acme', 'beta'])
-    expect(providers.get('acme')!.name).toBe('Acme')
+    expect(providers.get('acme')!.integration.name).toBe('Acme')
+    // Where each package is, so that start finds its fixtures without reading manifests again.
+    expect(providers.get('acme')!.dir).toBe(dirname(findProviderPackages(host).find((m) => m.provider === 'acme')!.packageJson))
   })
 
   it('narrows to PROVIDERS, and names an unknown one', async () => {

@@ -1,24 +1,16 @@
-import {
-  Integration,
-  UnsupportedEventError,
-  bold,
-  link,
-  readPayload,
-  rich,
-  skip,
-  type Payload,
-  type ProcessOutput,
-  type WebhookRequest,
-} from '@missive-integrations/core'
-
-/** Events this provider posts, and those it knowingly skips (answered 200 with the reason). */
-const EVENTS = ['item.created'] as const
-const SKIPPED_EVENTS: Record<string, string> = {
-  ping: 'ping only checks that the endpoint answers',
-}
+import { Integration, bold, link, rich, verifyHmac, type Handlers, type HmacScheme, type WebhookRequest } from '@missive-integrations/core'
 
 /**
- * __TITLE__ webhooks as Missive posts.
+ * How __TITLE__ signs a delivery: the hex HMAC-SHA256 of the raw body under the webhook secret,
+ * in `x-__ID__-signature: sha256=…`. Replace it with what __TITLE__ documents: base64 digests
+ * (`encoding: 'base64'`), another header; a sender that sends the secret itself (GitLab's
+ * `X-Gitlab-Token`) is checked with `secretMatches` instead.
+ * @see https://example.com/docs/webhooks#signatures (replace with __TITLE__'s signature docs)
+ */
+export const SIGNATURE: HmacScheme = { header: 'x-__ID__-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=', sender: '__TITLE__' }
+
+/**
+ * __TITLE__ webhooks as Missive posts: one conversation per item.
  * @see https://example.com/docs/webhooks (replace with __TITLE__'s webhook reference)
  */
 export default class __NAME__ extends Integration {
@@ -30,32 +22,53 @@ export default class __NAME__ extends Integration {
     return '__TITLE__'
   }
 
-  override get events(): readonly string[] {
-    return EVENTS
-  }
-
-  override get skippedEvents(): Readonly<Record<string, string>> {
-    return SKIPPED_EVENTS
-  }
-
-  /** __TITLE__ names the event in the body's `type` field. */
+  /** __TITLE__ names the event in the body's `type` (a sender that uses a header: `eventHeader`). */
   override get eventField(): string {
     return 'type'
   }
 
-  process(payload: Payload, request: WebhookRequest): ProcessOutput {
-    const event = this.event(payload, request)
-    if (event !== undefined && event in SKIPPED_EVENTS) return skip(SKIPPED_EVENTS[event]!)
-    if (event !== 'item.created') throw new UnsupportedEventError(this.id, event, EVENTS)
+  /** __TITLE__'s id for a delivery, the same on a redelivery: the server answers those before parsing them. */
+  override get deliveryHeader(): string {
+    return 'x-__ID__-delivery'
+  }
 
-    const p = readPayload(payload, this.id, event)
+  override get signatureHeaders(): readonly string[] {
+    return [SIGNATURE.header]
+  }
+
+  override get handlers(): Handlers {
+    return HANDLERS
+  }
+
+  override get skipped(): Readonly<Record<string, string>> {
+    return SKIPPED
+  }
+
+  override verify(request: WebhookRequest, secrets: readonly string[]): void {
+    verifyHmac(request, secrets, SIGNATURE)
+  }
+}
+
+/**
+ * One handler per event __TITLE__ sends, keyed by the event name (or `event.action`, most specific
+ * first, once `actionField` names the field that refines it). Read the payload through `p`: a
+ * missing field is answered 422 naming it. Put user text in through `rich`, so that a title
+ * cannot inject a link or markup.
+ */
+const HANDLERS: Handlers = {
+  'item.created': ({ p }) => {
     const item = p.object('item')
     const sentence = rich`${bold(item.string('author'))} created ${link(item.string('url'), item.string('title'))}`
     return {
       references: [item.id('id')],
       subject: item.string('title'),
       notification: sentence.plain,
-      attachment: { pretext: sentence.text, text: item.optionalString('body') ?? '' },
+      attachment: { pretext: sentence.text, text: rich`${item.optionalString('body')}`.text },
     }
-  }
+  },
+}
+
+/** Events __TITLE__ sends that are knowingly not posted, with the reason answered to it (200, so it keeps the endpoint). */
+const SKIPPED: Readonly<Record<string, string>> = {
+  ping: 'ping only checks that the endpoint answers',
 }

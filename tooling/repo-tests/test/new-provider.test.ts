@@ -69,7 +69,9 @@ describe('new-provider creates a provider package', () => {
     }
     expect(read(join(dir, 'src', 'index.ts'))).toContain('export default class StatusPage extends Integration')
     expect(read(join(dir, 'src', 'index.ts'))).toContain("return 'status-page'")
-    expect(read(join(dir, 'test', 'status-page.test.ts'))).toContain("username: 'Status Page Pro'")
+    expect(read(join(dir, 'src', 'index.ts'))).toContain("return 'Status Page Pro'")
+    expect(read(join(dir, 'src', 'index.ts'))).toContain("header: 'x-status-page-signature'")
+    expect(read(join(dir, 'test', 'status-page.test.ts'))).toContain("import StatusPage, { SIGNATURE } from '../src/index.ts'")
   })
 
   it('declares the provider in package.json, with the publishing metadata of its folder', () => {

@@ -5,23 +5,27 @@
  *     options: { account: 'acme', project: 'web' },
  *   })
  *   it('new_item__basic', () =>
- *     kit.expectPosts('new_item__basic', [{ references: ['<rollbar/272716944@missive-integrations>'], … }]))
+ *     kit.expectPosts('new_item__basic', [{ references: ['272716944'], subject: 'An Error', color: '#c00', … }]))
  *   afterAll(() => kit.assertComplete())
  *
- * Each post really goes out through `MissiveClient` to `POST /v1/posts`, intercepted by nock with
- * the network disabled, and the captured request (method, path, bearer token, JSON body) is
- * compared field by field.
+ * A test states what the provider decides (thread, subject, text, color); the kit adds the
+ * envelope every post shares, as Zulip's `check_webhook` does. Each post really goes out through
+ * `MissiveClient` to `POST /v1/posts`, intercepted by nock with the network disabled, and the
+ * captured request (method, path, bearer token, JSON body) is compared exactly.
  */
 import { deepStrictEqual, AssertionError } from 'node:assert/strict'
 import nock from 'nock'
+import { listFixtures, loadFixture, senderRequest, type Fixture, type FixturesDir } from '../fixtures.js'
+import { handleWebhook, type Endpoint, type WebhookOutcome } from '../handle-webhook.js'
 import type { Integration } from '../integration.js'
 import { MissiveClient } from '../missive-client.js'
-import type { MissivePost, PostOptions } from '../post.js'
-import { processWebhook, type Endpoint, type WebhookOutcome } from '../process-webhook.js'
-import { WebhookRequest } from '../request.js'
-import { listFixtures, loadFixture, type Fixture, type FixturesDir } from './fixtures.js'
+import { toMissivePost, type MissivePost, type PostOptions } from '../post.js'
+import type { WebhookRequest } from '../request.js'
+import type { IntegrationResult } from '../result.js'
+import { validateResult } from '../validate.js'
 
-export { listFixtures, loadFixture, type Fixture, type FixturesDir } from './fixtures.js'
+export { listFixtures, loadFixture, type Fixture, type FixturesDir } from '../fixtures.js'
+export { hmacSigner } from '../hmac.js'
 
 /** The Missive API stand-in the kit intercepts. */
 export const TEST_API_BASE_URL = 'https://missive.test/v1'
@@ -54,10 +58,22 @@ export interface CapturedRequest {
   body: { posts: MissivePost }
 }
 
+/** What a delivery the kit made came to: a post (or several) or a skip; refusals are thrown. */
+export type KitOutcome = Extract<WebhookOutcome, { kind: 'posts' } | { kind: 'skipped' }>
+
 export interface Delivery {
-  outcome: WebhookOutcome
+  event: string | undefined
+  outcome: KitOutcome
   requests: CapturedRequest[]
 }
+
+/**
+ * What a test expects a provider to decide for one post: its thread (`references`, or a
+ * `conversation`), `subject`, `color`, `notification`, text and attachments. The kit adds the
+ * envelope every post of the provider shares (username, icons, notification title, post options),
+ * exactly as the server maps a result, before comparing with what went out.
+ */
+export type ExpectedPost = IntegrationResult
 
 /** A provider's signing, for fixtures delivered to an endpoint with a secret. */
 export type Signer = (
@@ -67,28 +83,28 @@ export type Signer = (
 
 /** Build the request a sender would make for a fixture. */
 export function fixtureRequest(integration: Integration, fixture: Fixture, settings: { headers?: Record<string, string>; form?: boolean } = {}): WebhookRequest {
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...fixture.headers }
-  const eventHeader = integration.eventHeader
-  if (eventHeader && !Object.keys(headers).some((name) => name.toLowerCase() === eventHeader.toLowerCase())) {
-    headers[eventHeader] = fixture.event
-  }
-  let body = fixture.body
-  if (settings.form) {
-    body = new URLSearchParams({ payload: fixture.body }).toString()
-    for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name]
-    headers['content-type'] = 'application/x-www-form-urlencoded'
-  }
-  Object.assign(headers, settings.headers)
-  return new WebhookRequest({ method: 'POST', url: `/${integration.id}`, headers, body })
+  const headers = { ...fixture.headers, ...settings.headers }
+  const eventHeader = integration.eventHeader?.toLowerCase()
+  const named = eventHeader !== undefined && Object.keys(headers).some((name) => name.toLowerCase() === eventHeader)
+  return senderRequest(integration, { body: fixture.body, headers, event: named ? undefined : fixture.event, form: settings.form ?? false })
+}
+
+/** Run a request through the server's path without a queue; a refusal or a provider bug is thrown. */
+async function handled(integration: Integration, request: WebhookRequest, endpoint: Endpoint): Promise<{ event: string | undefined; outcome: KitOutcome }> {
+  const { event, outcome } = await handleWebhook(integration, request, () => endpoint)
+  if (outcome.kind === 'rejected' || outcome.kind === 'error') throw outcome.error
+  if (outcome.kind !== 'posts' && outcome.kind !== 'skipped') throw new AssertionError({ message: `unexpected outcome ${outcome.kind} without a queue` })
+  return { event, outcome }
 }
 
 /**
  * Process a request as the server would and send every resulting post to the intercepted
- * Missive API, returning the outcome and the requests exactly as they went out.
+ * Missive API, returning the outcome and the requests exactly as they went out. A refusal (bad
+ * signature, invalid payload, …) rejects with its `IntegrationError`.
  */
 export async function deliver(integration: Integration, request: WebhookRequest, endpoint: Endpoint): Promise<Delivery> {
-  const outcome = await processWebhook(integration, request, endpoint)
-  if (outcome.kind === 'skipped') return { outcome, requests: [] }
+  const { event, outcome } = await handled(integration, request, endpoint)
+  if (outcome.kind === 'skipped') return { event, outcome, requests: [] }
 
   nock.disableNetConnect()
   const requests: CapturedRequest[] = []
@@ -112,7 +128,7 @@ export async function deliver(integration: Integration, request: WebhookRequest,
   } finally {
     nock.removeInterceptor({ hostname: new URL(TEST_API_BASE_URL).hostname, protocol: 'https', method: 'POST', path: '/v1/posts' })
   }
-  return { outcome, requests }
+  return { event, outcome, requests }
 }
 
 /** A provider's fixture-driven test helpers. */
@@ -120,8 +136,13 @@ export interface FixtureKit {
   readonly fixtures: Fixture[]
   /** Deliver a fixture end to end; returns the outcome and the captured Missive requests. */
   deliver(name: string, settings?: DeliverSettings): Promise<Delivery>
-  /** Assert the exact posts (the `posts` objects of the `POST /v1/posts` bodies), in order. */
-  expectPosts(name: string, posts: MissivePost[], settings?: DeliverSettings): Promise<Delivery>
+  /**
+   * Assert what the provider decides for each post, in order (see `ExpectedPost`); the kit fills
+   * in the envelope and compares the exact requests that went out.
+   */
+  expectPosts(name: string, posts: ExpectedPost[], settings?: DeliverSettings): Promise<Delivery>
+  /** Assert the exact `posts` objects of the `POST /v1/posts` bodies, envelope included, in order. */
+  expectRequests(name: string, posts: MissivePost[], settings?: DeliverSettings): Promise<Delivery>
   /** Assert the fixture is skipped, with a reason matching. */
   expectSkip(name: string, reason: string | RegExp, settings?: DeliverSettings): Promise<Delivery>
   /** Assert every declared event has a fixture, every fixture's event is declared, and every fixture was tested. */
@@ -136,28 +157,28 @@ export function fixtureKit(integration: Integration, dir: FixturesDir, defaults:
   const fixtures = listFixtures(dir)
   const tested = new Set<string>()
 
+  const endpointOf = (settings: DeliverSettings): Endpoint => ({
+    token: settings.token ?? defaults.token ?? TEST_TOKEN,
+    options: { ...defaults.options, ...settings.options },
+    postOptions: { ...defaults.postOptions, ...settings.postOptions },
+    ...(settings.secrets ? { secrets: settings.secrets } : {}),
+  })
+
   const run = async (name: string, settings: DeliverSettings = {}): Promise<Delivery> => {
     tested.add(name)
     const fixture = loadFixture(dir, name)
-    const request = fixtureRequest(integration, fixture, settings)
+    let request = fixtureRequest(integration, fixture, settings)
     const secrets = settings.secrets
-    let signed = request
     if (secrets && secrets.length > 0 && settings.sign !== false) {
       if (!defaults.sign) throw new Error('fixtureKit: give a sign function to deliver fixtures to an endpoint with secrets')
       const extra = await defaults.sign({ body: request.bodyText, headers: { ...request.headers } }, secrets[0]!)
-      signed = new WebhookRequest({ method: 'POST', url: `/${integration.id}`, headers: { ...request.headers, ...extra, ...settings.headers }, body: request.rawBody })
+      request = senderRequest(integration, { body: request.rawBody, headers: { ...request.headers, ...extra, ...settings.headers } })
     }
-    const endpoint: Endpoint = {
-      token: settings.token ?? defaults.token ?? TEST_TOKEN,
-      options: { ...defaults.options, ...settings.options },
-      postOptions: { ...defaults.postOptions, ...settings.postOptions },
-      ...(secrets ? { secrets } : {}),
-    }
-    const delivery = await deliver(integration, signed, endpoint)
-    const expectedEvent = integration.event(JSON.parse(fixture.body) as Record<string, unknown>, signed)
-    if (expectedEvent !== undefined && expectedEvent !== fixture.event) {
+    const endpoint = endpointOf(settings)
+    const delivery = await deliver(integration, request, endpoint)
+    if (delivery.event !== undefined && delivery.event !== fixture.event) {
       throw new AssertionError({
-        message: `fixture ${name}.json is named for event "${fixture.event}" but the provider reads its event as "${expectedEvent}"; rename it ${expectedEvent}__${fixture.scenario}.json`,
+        message: `fixture ${name}.json is named for event "${fixture.event}" but the provider reads its event as "${delivery.event}"; rename it ${delivery.event}__${fixture.scenario}.json`,
       })
     }
     for (const captured of delivery.requests) {
@@ -169,19 +190,28 @@ export function fixtureKit(integration: Integration, dir: FixturesDir, defaults:
     return delivery
   }
 
+  const expectRequests = async (name: string, posts: MissivePost[] | ((postOptions: PostOptions) => MissivePost[]), settings: DeliverSettings = {}) => {
+    const delivery = await run(name, settings)
+    if (delivery.outcome.kind === 'skipped') {
+      throw new AssertionError({ message: `expected ${name} to post, but it was skipped: ${delivery.outcome.reason}` })
+    }
+    const expected = typeof posts === 'function' ? posts(endpointOf(settings).postOptions ?? {}) : posts
+    deepStrictEqual(
+      delivery.requests.map((request) => request.body.posts),
+      expected,
+    )
+    return delivery
+  }
+
   return {
     fixtures,
     deliver: run,
-    async expectPosts(name, posts, settings) {
-      const delivery = await run(name, settings)
-      if (delivery.outcome.kind === 'skipped') {
-        throw new AssertionError({ message: `expected ${name} to post, but it was skipped: ${delivery.outcome.reason}` })
-      }
-      deepStrictEqual(
-        delivery.requests.map((request) => request.body.posts),
-        posts,
-      )
-      return delivery
+    expectRequests,
+    expectPosts(name, posts, settings) {
+      const context = { provider: integration.id, event: `${name} (expected)` }
+      const envelope = (postOptions: PostOptions) =>
+        posts.map((post, i) => toMissivePost(integration, validateResult(post, context, `expected[${i}]`), postOptions))
+      return expectRequests(name, envelope, settings)
     },
     async expectSkip(name, reason, settings) {
       const delivery = await run(name, settings)
@@ -203,15 +233,17 @@ export function fixtureKit(integration: Integration, dir: FixturesDir, defaults:
   }
 }
 
-/** What is missing between a provider's declared events and its fixtures. */
+/** What is missing between a provider's declared events and its fixtures (and what its declarations contradict). */
 export function coverageProblems(integration: Integration, fixtures: readonly Fixture[]): string[] {
   const declared = new Set([...integration.events, ...Object.keys(integration.skippedEvents)])
   const fixtureEvents = new Set(fixtures.map((fixture) => fixture.event))
   const problems: string[] = []
+  const both = Object.keys(integration.handlers).filter((name) => Object.hasOwn(integration.skipped, name))
+  if (both.length > 0) problems.push(`handled and skipped at once: ${both.join(', ')} (keep one)`)
   const missing = [...declared].filter((event) => !fixtureEvents.has(event))
   if (missing.length > 0) problems.push(`declared events with no fixture: ${missing.join(', ')} (add fixtures/<event>__<scenario>.json)`)
   const undeclared = [...fixtureEvents].filter((event) => !declared.has(event))
-  if (undeclared.length > 0) problems.push(`fixtures for events the provider does not declare: ${undeclared.join(', ')} (list them in events or skippedEvents)`)
+  if (undeclared.length > 0) problems.push(`fixtures for events the provider does not declare: ${undeclared.join(', ')} (give them a handler or a skipped reason)`)
   return problems
 }
 
@@ -223,22 +255,19 @@ export interface ProcessPayloadSettings {
 }
 
 /**
- * Run a hand-written payload through a provider exactly as the server would (parse, verify,
- * options, process, validate, map), without sending: for edge cases no fixture covers.
+ * Run a hand-written payload through a provider exactly as the server would (verify, options,
+ * parse, process, validate, map), without sending: for edge cases no fixture covers. A refusal
+ * or a provider bug rejects with its error.
  */
-export function processPayload(integration: Integration, payload: unknown, settings: ProcessPayloadSettings = {}): Promise<WebhookOutcome> {
-  const request = new WebhookRequest({
-    method: 'POST',
-    url: `/${integration.id}`,
-    headers: { 'content-type': 'application/json', ...settings.headers },
-    body: typeof payload === 'string' ? payload : JSON.stringify(payload),
-  })
-  return processWebhook(integration, request, {
+export async function processPayload(integration: Integration, payload: unknown, settings: ProcessPayloadSettings = {}): Promise<KitOutcome> {
+  const request = senderRequest(integration, { body: typeof payload === 'string' ? payload : JSON.stringify(payload), headers: settings.headers ?? {} })
+  const { outcome } = await handled(integration, request, {
     token: TEST_TOKEN,
     options: settings.options ?? {},
     postOptions: settings.postOptions ?? {},
     ...(settings.secrets ? { secrets: settings.secrets } : {}),
   })
+  return outcome
 }
 
 /** The error a promise rejects with; an AssertionError when it resolves instead. */
@@ -250,3 +279,4 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
   }
   throw new AssertionError({ message: 'expected the promise to reject, but it resolved' })
 }
+

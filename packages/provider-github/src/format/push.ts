@@ -6,10 +6,19 @@ import { actor, branchLink, branchThread, COLORS, commitLink, readRepo, shortSha
 export const MAX_COMMITS = 20
 
 /**
+ * A push posts at most this many "referenced this conversation" follow-ups; the rest are counted
+ * on the push's own post. One commit message can hold thousands of links, and each follow-up
+ * takes a slot of the endpoint's Missive rate limit (900 per 15 minutes).
+ */
+export const MAX_FOLLOW_UPS = 20
+
+/**
  * A Missive conversation link in a commit message, web or desktop app:
  * `https://mail.missiveapp.com/#inbox/conversations/<uuid>`, `missive://mail.missiveapp.com/#…`.
  */
-const CONVERSATION_LINK = /(?:https|missive):\/\/mail\.missiveapp\.com\/#[^/\s]+[^\s]*?\/conversations\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi
+// The path before /conversations/ is bounded: unbounded, a long run of link starts without one
+// would be rescanned from each start (quadratic in the message).
+const CONVERSATION_LINK = /(?:https|missive):\/\/mail\.missiveapp\.com\/#[^/\s]{1,100}[^\s]{0,200}?\/conversations\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi
 
 /**
  * A push to a branch: who pushed what, in the branch's conversation (`REPO_ID/BRANCH`), then a
@@ -51,10 +60,12 @@ export function push({ p }: Delivery): ProcessOutput {
   }
 
   const thread = branchThread(repo, branch)
+  const { followUps, unposted } = conversationReferences(repo, commits)
+  const footer = unposted > 0 ? { footer: `${pluralize(unposted, 'more linked Missive conversation')} not notified (at most ${MAX_FOLLOW_UPS} per push)` } : {}
   const main: IntegrationResult = listed
-    ? { ...thread, notification: pretext.plain, attachment: { pretext: pretext.text, text: commitList(repo, commits, pusher, p.optionalString('compare')).text, color: COLORS.commit } }
-    : { ...thread, notification: pretext.plain, attachment: color ? { text: pretext.text, color } : { text: pretext.text } }
-  return [main, ...conversationReferences(repo, commits)]
+    ? { ...thread, notification: pretext.plain, attachment: { pretext: pretext.text, text: commitList(repo, commits, pusher, p.optionalString('compare')).text, color: COLORS.commit, ...footer } }
+    : { ...thread, notification: pretext.plain, attachment: { text: pretext.text, ...(color ? { color } : {}), ...footer } }
+  return [main, ...followUps]
 }
 
 /** One line per commit: short sha link, summary, and the author when not the pusher. */
@@ -78,10 +89,11 @@ function commitAuthor(commit: PayloadReader): string | undefined {
 
 /**
  * "referenced this conversation" posts for Missive conversation links in new commits, posted
- * by conversation id (after the push's own post). Only `distinct` commits count: a commit
- * already pushed to another branch has announced itself there.
+ * by conversation id (after the push's own post), at most MAX_FOLLOW_UPS of them; `unposted`
+ * counts the other distinct links. Only `distinct` commits count: a commit already pushed to
+ * another branch has announced itself there.
  */
-function conversationReferences(repo: Repo, commits: PayloadReader[]): IntegrationResult[] {
+function conversationReferences(repo: Repo, commits: PayloadReader[]): { followUps: IntegrationResult[]; unposted: number } {
   const results: IntegrationResult[] = []
   const seen = new Set<string>()
   for (const commit of commits) {
@@ -91,9 +103,10 @@ function conversationReferences(repo: Repo, commits: PayloadReader[]): Integrati
       const conversation = match[1]!.toLowerCase()
       if (seen.has(`${conversation}@${sha}`)) continue
       seen.add(`${conversation}@${sha}`)
+      if (results.length === MAX_FOLLOW_UPS) continue
       const text = rich`${bold(commitAuthor(commit) ?? 'Someone')} referenced this conversation in ${codeLink(`${commit.optionalString('url') ?? `${repo.url}/commit/${sha}`}?w=1`, `${repo.fullName}@${shortSha(sha)}`)}`
       results.push({ conversation, notification: text.plain, attachment: { text: text.text, color: COLORS.commit } })
     }
   }
-  return results
+  return { followUps: results, unposted: seen.size - results.length }
 }

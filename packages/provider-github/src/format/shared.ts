@@ -3,20 +3,13 @@
  * subjects kept exactly as Missive's hosted integration builds them) and links.
  * @see https://github.com/missive/missive-webhooks/blob/master/lib/integrations/github.js
  */
-import { bold, code, codeLink, link, rich, type IntegrationResult, type PayloadReader, type ProcessOutput, type RichText } from '@missive-integrations/core'
+import { bold, code, codeLink, link, rich, type Handler, type IntegrationResult, type PayloadReader, type RichText, type WebhookEvent } from '@missive-integrations/core'
 
-/** One delivery as a formatter sees it. */
-export interface Delivery {
-  /** The payload, read with typed checks (a missing field raises InvalidPayloadError). */
-  p: PayloadReader
-  /** The X-GitHub-Event value (`issues`). */
-  event: string
-  /** The payload's `action`, when the event has one (`opened`). */
-  action: string | undefined
-}
+/** One delivery as a formatter sees it: the typed payload `p`, the X-GitHub-Event `event` and the payload's `action`. */
+export type Delivery = WebhookEvent
 
 /** Turns one delivery into posts, or a reasoned skip. */
-export type Formatter = (delivery: Delivery) => ProcessOutput
+export type Formatter = Handler
 
 /** Attachment colors of the hosted integration, kept so posts look the same after a move. */
 export const COLORS = {

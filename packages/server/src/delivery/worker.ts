@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { MissiveApiError } from '@missive-integrations/core'
+import { MissiveApiError, redact } from '@missive-integrations/core'
 import type { MissiveClient } from '@missive-integrations/core'
 import type { Logger } from 'pino'
 import type { DeliveryBackend, DeliveryObserver, PostQueue, QueuedPost } from '../queue/types.js'
@@ -289,10 +289,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 /** A short, irreversible name for a token's lane, so that logs can tell lanes apart. */
 function lane(token: string): string {
   return createHash('sha256').update(token).digest('hex').slice(0, 8)
-}
-
-function redact(text: string, token: string): string {
-  return token ? text.split(token).join('[redacted]') : text
 }
 
 function describe(error: unknown): string {

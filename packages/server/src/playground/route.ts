@@ -1,7 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import type { Integration, PostOptions } from '@missive-integrations/core'
+import { fixtureNames, loadFixture, type Integration, type PostOptions } from '@missive-integrations/core'
 import { previewWebhook } from '../preview.js'
 import { PLAYGROUND_CSS, PLAYGROUND_HTML, PLAYGROUND_JS } from './page.js'
 
@@ -27,14 +25,9 @@ const CSP = [
 const FIXTURE_NAME = /^[A-Za-z0-9_.-]+__[A-Za-z0-9_.-]+$/
 const MAX_PREVIEW_BODY = 5 * 1024 * 1024
 
-/** The fixture names in a provider's fixtures folder (`push__new_branch`, …), sorted. */
+/** The fixture names in a provider's fixtures folder (`push__new_branch`, …), sorted; only names safe in a URL. */
 export function listFixtureNames(dir: string | undefined): string[] {
-  if (!dir || !existsSync(dir)) return []
-  return readdirSync(dir)
-    .filter((file) => file.endsWith('.json') && !file.endsWith('.headers.json'))
-    .map((file) => file.slice(0, -'.json'.length))
-    .filter((name) => FIXTURE_NAME.test(name))
-    .sort()
+  return dir === undefined ? [] : fixtureNames(dir).filter((name) => FIXTURE_NAME.test(name))
 }
 
 /**
@@ -68,14 +61,8 @@ export function registerPlayground(app: FastifyInstance, providers: readonly Pla
     if (!listFixtureNames(provider.fixturesDir).includes(name)) {
       return reply.code(404).send({ error: 'unknown_fixture', message: `provider ${provider.integration.id} has no fixture ${JSON.stringify(name)}` })
     }
-    const dir = provider.fixturesDir!
-    const headersFile = join(dir, `${name}.headers.json`)
-    return {
-      name,
-      event: name.split('__')[0],
-      body: readFileSync(join(dir, `${name}.json`), 'utf8'),
-      headers: existsSync(headersFile) ? (JSON.parse(readFileSync(headersFile, 'utf8')) as Record<string, string>) : {},
-    }
+    const { event, body, headers } = loadFixture(provider.fixturesDir!, name)
+    return { name, event, body, headers }
   })
 
   app.post<{ Body: unknown }>('/playground/api/preview', { bodyLimit: MAX_PREVIEW_BODY }, async (request, reply) => {
@@ -90,7 +77,7 @@ export function registerPlayground(app: FastifyInstance, providers: readonly Pla
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
       return reply.code(400).send({ error: 'invalid_body', message: 'send {"provider", "body", "headers", "options"} as JSON' })
     }
-    const { provider: id, body, headers, options, postOptions, event } = input as Record<string, unknown>
+    const { provider: id, body, headers, options, postOptions, event, secrets } = input as Record<string, unknown>
     const provider = typeof id === 'string' ? byId.get(id) : undefined
     if (!provider) return reply.code(404).send({ error: 'unknown_provider', message: `no provider ${JSON.stringify(id)} is installed` })
     if (typeof body !== 'string') return reply.code(400).send({ error: 'invalid_body', message: '"body" must be the payload text' })
@@ -101,11 +88,15 @@ export function registerPlayground(app: FastifyInstance, providers: readonly Pla
     ].find(([, value]) => value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value)))
     if (problem) return reply.code(400).send({ error: 'invalid_body', message: `"${problem[0]}" must be an object` })
     if (event !== undefined && typeof event !== 'string') return reply.code(400).send({ error: 'invalid_body', message: '"event" must be a string' })
+    if (secrets !== undefined && (!Array.isArray(secrets) || !secrets.every((secret) => typeof secret === 'string'))) {
+      return reply.code(400).send({ error: 'invalid_body', message: '"secrets" must be a list of strings' })
+    }
     const result = await previewWebhook(provider.integration, {
       body,
       headers: Object.fromEntries(Object.entries((headers ?? {}) as Record<string, unknown>).map(([key, value]) => [key, String(value)])),
       options: (options ?? {}) as Record<string, unknown>,
       postOptions: (postOptions ?? {}) as PostOptions,
+      ...(secrets ? { secrets: secrets as string[] } : {}),
       ...(event ? { event } : {}),
     })
     return result

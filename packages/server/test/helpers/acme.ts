@@ -1,17 +1,14 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
 import {
   Integration,
-  SignatureError,
-  UnsupportedEventError,
-  readPayload,
-  skip,
-  type Payload,
-  type ProcessOutput,
+  signHmac,
+  verifyHmac,
+  type Handlers,
+  type HmacScheme,
   type Schema,
   type WebhookRequest,
 } from '@missive-integrations/core'
 import type { Logger } from 'pino'
-import { buildApp } from '../../src/app.js'
+import { buildApp, type AppConfig } from '../../src/app.js'
 import { createLogger } from '../../src/logger.js'
 import { createMetrics } from '../../src/metrics.js'
 import { sealToken, type EndpointSpec } from '../../src/tokens.js'
@@ -21,7 +18,9 @@ export const MISSIVE_TOKEN = 'missive-secret-token-abc123'
 export const WEBHOOK_SECRET = 'webhook-secret-xyz789'
 export const KEY = Buffer.alloc(32, 7)
 
-/** A small inline provider that covers every branch of the request path. */
+export const SIGNATURE: HmacScheme = { header: 'x-acme-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=', sender: 'Acme' }
+
+/** A small declarative provider that covers every branch of the request path. */
 export class Acme extends Integration {
   override get id() {
     return 'acme'
@@ -32,43 +31,40 @@ export class Acme extends Integration {
   override get schema(): Schema {
     return { options: [{ key: 'limit', type: 'Number' }, { key: 'account', type: 'String' }] }
   }
-  override get events() {
-    return ['item.created', 'multi']
-  }
-  override get skippedEvents() {
-    return { ping: 'ping only checks that the endpoint answers' }
-  }
   override get eventHeader() {
     return 'x-acme-event'
   }
-  override deliveryId(request: WebhookRequest): string | undefined {
-    return request.header('x-acme-delivery')
+  override get deliveryHeader() {
+    return 'x-acme-delivery'
+  }
+  override get signatureHeaders() {
+    return [SIGNATURE.header]
+  }
+  override get handlers(): Handlers {
+    return HANDLERS
+  }
+  override get skipped(): Readonly<Record<string, string>> {
+    return { ping: 'ping only checks that the endpoint answers' }
   }
   override verify(request: WebhookRequest, secrets: readonly string[]): void {
-    const given = Buffer.from(request.header('x-acme-signature') ?? '')
-    for (const secret of secrets) {
-      const expected = Buffer.from(sign(secret, request.rawBody))
-      if (given.length === expected.length && timingSafeEqual(given, expected)) return
-    }
-    throw new SignatureError('x-acme-signature does not match the endpoint secret')
-  }
-  process(payload: Payload, request: WebhookRequest): ProcessOutput {
-    const event = this.event(payload, request)
-    if (event === 'ping') return skip(this.skippedEvents.ping)
-    if (event === 'boom') throw new Error('kaboom')
-    if (event === 'bad.result') return { references: ['x'], text: 5 } as never
-    const p = readPayload(payload, this.id, event)
-    if (event === 'item.created') {
-      const item = p.object('item')
-      return { references: [item.id('id')], subject: item.string('title'), text: item.string('title') }
-    }
-    if (event === 'multi') return [{ references: ['a'], text: 'one' }, { references: ['b'], text: 'two' }]
-    throw new UnsupportedEventError(this.id, event, this.events)
+    verifyHmac(request, secrets, SIGNATURE)
   }
 }
 
+const HANDLERS: Handlers = {
+  'item.created': ({ p }) => {
+    const item = p.object('item')
+    return { references: [item.id('id')], subject: item.string('title'), text: item.string('title') }
+  },
+  multi: () => [{ references: ['a'], text: 'one' }, { references: ['b'], text: 'two' }],
+  boom: () => {
+    throw new Error('kaboom')
+  },
+  'bad.result': () => ({ references: ['x'], text: 5 }) as never,
+}
+
 export function sign(secret: string, body: Buffer | string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
+  return signHmac(SIGNATURE, body, secret)
 }
 
 export function sealed(endpoint: Partial<EndpointSpec> = {}, provider = 'acme', key = KEY): string {
@@ -86,14 +82,14 @@ export function captureLogger(): { logger: Logger; lines: string[] } {
   return { logger, lines }
 }
 
-export function testApp(options: { legacyTokens?: boolean; bodyLimit?: number; providers?: Integration[] } = {}) {
+export function testApp(options: { legacyTokens?: boolean; bodyLimit?: number; providers?: Integration[]; config?: Partial<AppConfig> } = {}) {
   const queue = new MemoryQueue()
   const { logger, lines } = captureLogger()
   const metrics = createMetrics({ processMetrics: false })
   const app = buildApp({
     providers: options.providers ?? [new Acme()],
     queue,
-    config: { secretKey: KEY, legacyTokens: options.legacyTokens ?? true, bodyLimit: options.bodyLimit ?? 1024 * 1024 },
+    config: { secretKey: KEY, legacyTokens: options.legacyTokens ?? true, bodyLimit: options.bodyLimit ?? 1024 * 1024, ...options.config },
     logger,
     metrics,
   })

@@ -11,7 +11,7 @@ export class Deployer extends Integration {
   override event(payload: Payload) {
     return typeof payload.type === 'string' ? payload.type : undefined
   }
-  process(payload: Payload, _request: unknown, options: Record<string, unknown>): ProcessOutput {
+  override process(payload: Payload, _request: unknown, options: Record<string, unknown>): ProcessOutput {
     if (payload.type !== 'deploy') return skip(`${String(payload.type)} is not posted`)
     const p = readPayload(payload, this.id, 'deploy')
     const sentence = rich`${bold(p.string('user'))} deployed ${link(p.string('url'), p.string('app'))} to ${p.string('environment')}`

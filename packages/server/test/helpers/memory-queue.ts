@@ -8,10 +8,13 @@ export class MemoryQueue implements PostQueue {
   isReady = true
   /** Make the next enqueue calls fail, as a full disk would. */
   failEnqueue = false
+  /** Make the next enqueue calls refuse with this error, as the queue does for a delivery over its limits. */
+  refuse: Error | undefined
   dead: DeadLetter[] = []
 
   async enqueue(delivery: EnqueueRequest): Promise<EnqueueResult> {
     if (this.failEnqueue) throw new Error('disk full')
+    if (this.refuse) throw this.refuse
     if (this.#seen.has(delivery.dedupeKey)) return { status: 'duplicate', queued: 0 }
     this.#seen.add(delivery.dedupeKey)
     this.enqueued.push(structuredClone(delivery))
