@@ -1,19 +1,119 @@
-import { Integration, bold, link, rich, verifyHmac, type Handlers, type HmacScheme, type WebhookRequest } from '@missive-integrations/core'
+import { eventNamed, Integration, skip, type Handler, type Handlers, type Payload, type Schema, type WebhookRequest } from '@missive-integrations/core'
+import { SKIP_RULES, SKIPPED_ACTIONS, SKIPPED_EVENTS } from './events.js'
+import { deployment, job, pipeline } from './format/ci.js'
+import { member, projectCreatedOrDeleted, subgroup } from './format/group.js'
+import { issueChanged, issueOpened, issueUpdated } from './format/issue.js'
+import { mergeRequestChanged, mergeRequestOpened, mergeRequestUpdated } from './format/merge-request.js'
+import { note } from './format/note.js'
+import { accessToken, featureFlag, milestone, release, vulnerability, wikiPage } from './format/project.js'
+import { push, tagPush } from './format/push.js'
+import type { Delivery, GitLabOptions } from './format/shared.js'
+import { TOKEN_HEADER, verify } from './verify.js'
+
+export { SKIPPED_ACTIONS, SKIPPED_EVENTS, SKIP_REASONS, SKIP_RULES } from './events.js'
+export { MAX_COMMITS } from './format/push.js'
+export { MAX_BODY, markdownBody } from './format/shared.js'
+export type { GitLabOptions } from './format/shared.js'
+export { TOKEN_HEADER, signRequest, verify } from './verify.js'
 
 /**
- * How GitLab signs a delivery: the hex HMAC-SHA256 of the raw body under the webhook secret,
- * in `x-gitlab-signature: sha256=…`. Replace it with what GitLab documents: base64 digests
- * (`encoding: 'base64'`), another header; a sender that sends the secret itself (GitLab's
- * `X-Gitlab-Token`) is checked with `secretMatches` instead.
- * @see https://example.com/docs/webhooks#signatures (replace with GitLab's signature docs)
+ * A system hook (GitLab's instance-wide webhook, `X-Gitlab-Event: System Hook`) carries pushes,
+ * tag pushes and merge requests in the same shape as a project's hooks; those are posted the same
+ * way, the administration events (users, groups, keys, projects) are not.
+ * @see https://docs.gitlab.com/administration/system_hooks/
  */
-export const SIGNATURE: HmacScheme = { header: 'x-gitlab-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=', sender: 'GitLab' }
+function systemHook(delivery: Delivery) {
+  const kind = delivery.p.optionalString('object_kind') ?? delivery.p.optionalString('event_name')
+  if (kind === 'push') return push(delivery)
+  if (kind === 'tag_push') return tagPush(delivery)
+  if (kind === 'merge_request') {
+    const action = delivery.p.optionalString('object_attributes.action')
+    const handler = action === 'open' ? mergeRequestOpened : action === 'update' ? mergeRequestUpdated : mergeRequestChanged
+    return handler({ ...delivery, action })
+  }
+  return skip(SKIP_RULES.systemOther)
+}
 
 /**
- * GitLab webhooks as Missive posts: one conversation per item.
- * @see https://example.com/docs/webhooks (replace with GitLab's webhook reference)
+ * One handler per posted event, keyed by the event name (`X-Gitlab-Event` as `eventName` spells
+ * it: `Merge Request Hook` → `merge_request_hook`) or by the event and its
+ * `object_attributes.action` (`merge_request_hook.open`). Core tries the action first.
  */
-export default class Gitlab extends Integration {
+const HANDLERS: Handlers<GitLabOptions> = {
+  push_hook: push,
+  tag_push_hook: tagPush,
+  system_hook: systemHook,
+  'merge_request_hook.open': mergeRequestOpened,
+  'merge_request_hook.update': mergeRequestUpdated,
+  merge_request_hook: mergeRequestChanged,
+  'issue_hook.open': issueOpened,
+  'issue_hook.update': issueUpdated,
+  issue_hook: issueChanged,
+  'confidential_issue_hook.open': issueOpened,
+  'confidential_issue_hook.update': issueUpdated,
+  confidential_issue_hook: issueChanged,
+  note_hook: note,
+  confidential_note_hook: note,
+  pipeline_hook: pipeline,
+  job_hook: job,
+  deployment_hook: deployment,
+  release_hook: release,
+  wiki_page_hook: wikiPage,
+  feature_flag_hook: featureFlag,
+  milestone_hook: milestone,
+  resource_access_token_hook: accessToken,
+  vulnerability_hook: vulnerability,
+  member_hook: member,
+  subgroup_hook: subgroup,
+  project_hook: projectCreatedOrDeleted,
+} satisfies Record<string, Handler<GitLabOptions>>
+
+const SKIPPED: Readonly<Record<string, string>> = { ...SKIPPED_EVENTS, ...SKIPPED_ACTIONS }
+
+/** Event names GitLab used before it renamed them. */
+const RENAMED: Readonly<Record<string, string>> = { build_hook: 'job_hook' }
+
+/**
+ * When a request has no `X-Gitlab-Event` (a proxy dropped it), the body's `object_kind` names
+ * the event; its `event_type` tells the confidential ones apart.
+ */
+const OBJECT_KINDS: Readonly<Record<string, string>> = {
+  push: 'push_hook',
+  tag_push: 'tag_push_hook',
+  merge_request: 'merge_request_hook',
+  issue: 'issue_hook',
+  work_item: 'issue_hook',
+  note: 'note_hook',
+  pipeline: 'pipeline_hook',
+  build: 'job_hook',
+  deployment: 'deployment_hook',
+  release: 'release_hook',
+  wiki_page: 'wiki_page_hook',
+  emoji: 'emoji_hook',
+  feature_flag: 'feature_flag_hook',
+  milestone: 'milestone_hook',
+  access_token: 'resource_access_token_hook',
+  vulnerability: 'vulnerability_hook',
+}
+
+const SCHEMA: Schema = {
+  options: [
+    {
+      key: 'confidential',
+      type: 'Boolean',
+      default: false,
+      label: 'Post confidential issues and internal notes in full',
+      description: 'By default their posts leave out the title and the text: a team inbox may be shared more widely than the GitLab project.',
+    },
+  ],
+}
+
+/**
+ * GitLab webhooks (project, group and system hooks) as Missive posts: a conversation per branch,
+ * per merge request, per issue, and one per project.
+ * @see https://docs.gitlab.com/user/project/integrations/webhook_events/
+ */
+export default class GitLab extends Integration<GitLabOptions> {
   override get id(): string {
     return 'gitlab'
   }
@@ -22,21 +122,46 @@ export default class Gitlab extends Integration {
     return 'GitLab'
   }
 
-  /** GitLab names the event in the body's `type` (a sender that uses a header: `eventHeader`). */
-  override get eventField(): string {
-    return 'type'
+  override get schema(): Schema {
+    return SCHEMA
   }
 
-  /** GitLab's id for a delivery, the same on a redelivery: the server answers those before parsing them. */
-  override get deliveryHeader(): string {
-    return 'x-gitlab-delivery'
+  /** GitLab names the event in a header (`Push Hook`); `object_attributes.action` refines it (`open`, `merge`, `approved`…). */
+  override get eventHeader(): string {
+    return 'x-gitlab-event'
   }
 
-  override get signatureHeaders(): readonly string[] {
-    return [SIGNATURE.header]
+  override get actionField(): string {
+    return 'object_attributes.action'
   }
 
-  override get handlers(): Handlers {
+  /**
+   * `Merge Request Hook` → `merge_request_hook`: GitLab's header names have spaces, which fixture
+   * file names and handler keys do without. Accepts its own names too.
+   */
+  override eventName(sent: string): string {
+    const name = sent.trim().toLowerCase().replace(/[\s-]+/g, '_')
+    return RENAMED[name] ?? name
+  }
+
+  /** `merge_request_hook` → `Merge Request Hook`, as GitLab sends it. */
+  override sentEventName(event: string): string {
+    return this.eventName(event)
+      .split('_')
+      .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+      .join(' ')
+  }
+
+  /** The event header, else the body's `object_kind` (and `event_type` for confidential ones). */
+  override event(payload: Payload, request: WebhookRequest): string | undefined {
+    const sent = eventNamed(this, request.header(this.eventHeader))
+    if (sent !== undefined) return sent
+    const kind = typeof payload.object_kind === 'string' ? OBJECT_KINDS[payload.object_kind] : undefined
+    const type = typeof payload.event_type === 'string' ? payload.event_type : ''
+    return kind !== undefined && type.startsWith('confidential_') ? `confidential_${kind}` : kind
+  }
+
+  override get handlers(): Handlers<GitLabOptions> {
     return HANDLERS
   }
 
@@ -44,31 +169,21 @@ export default class Gitlab extends Integration {
     return SKIPPED
   }
 
-  override verify(request: WebhookRequest, secrets: readonly string[]): void {
-    verifyHmac(request, secrets, SIGNATURE)
+  /**
+   * GitLab's `Idempotency-Key` (17.4+) is one per delivery and the same on its retries.
+   * `X-Gitlab-Event-UUID` is not a delivery id: a webhook that GitLab triggers because of
+   * another one (a bot's comment) carries the same value. Without the key, the body is hashed.
+   * @see https://docs.gitlab.com/user/project/integrations/webhooks/#delivery-headers
+   */
+  override get deliveryHeader(): string {
+    return 'idempotency-key'
   }
-}
 
-/**
- * One handler per event GitLab sends, keyed by the event name (or `event.action`, most specific
- * first, once `actionField` names the field that refines it). Read the payload through `p`: a
- * missing field is answered 422 naming it. Put user text in through `rich`, so that a title
- * cannot inject a link or markup.
- */
-const HANDLERS: Handlers = {
-  'item.created': ({ p }) => {
-    const item = p.object('item')
-    const sentence = rich`${bold(item.string('author'))} created ${link(item.string('url'), item.string('title'))}`
-    return {
-      references: [item.id('id')],
-      subject: item.string('title'),
-      notification: sentence.plain,
-      attachment: { pretext: sentence.text, text: rich`${item.optionalString('body')}`.text },
-    }
-  },
-}
+  override get signatureHeaders(): readonly string[] {
+    return [TOKEN_HEADER]
+  }
 
-/** Events GitLab sends that are knowingly not posted, with the reason answered to it (200, so it keeps the endpoint). */
-const SKIPPED: Readonly<Record<string, string>> = {
-  ping: 'ping only checks that the endpoint answers',
+  override verify(request: WebhookRequest, secrets: readonly string[]): void {
+    verify(request, secrets)
+  }
 }
