@@ -14,10 +14,10 @@ import { code, join, link, rich, skip, type PayloadReader, type ProcessOutput, t
 import { SKIP_RULES } from '../events.js'
 import { actor, branchThread, COLORS, commitLink, lastSegment, mergeRequestThread, post, projectThread, readProject, words, type Delivery, type Project, type Thread } from './shared.js'
 
-/** Statuses of a pipeline or job that is not finished yet. */
-const UNFINISHED = new Set(['created', 'waiting_for_resource', 'preparing', 'waiting_for_callback', 'pending', 'running', 'manual', 'scheduled'])
-
-/** The skip for a status that is neither a failure nor a recovery. */
+/**
+ * The skip for a status that is neither a failure nor a recovery: a success, a stop someone
+ * chose, or a run not finished yet (created, pending, running, manual, scheduled, waiting…).
+ */
 function notPosted(status: string): ProcessOutput {
   if (status === 'success') return skip(SKIP_RULES.ciPassed)
   if (status === 'canceled' || status === 'canceling' || status === 'skipped') return skip(SKIP_RULES.ciCanceled)

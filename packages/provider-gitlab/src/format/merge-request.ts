@@ -47,7 +47,7 @@ export function mergeRequestUpdated({ p }: Delivery): ProcessOutput {
   const mr = p.object('object_attributes')
   const subject = mergeRequestLink(mr)
   const who = actor(p)
-  const { sentences, renamed } = changeSentences(p, who, subject)
+  const { sentences } = changeSentences(p, who, subject)
   if (mr.has('oldrev') && sameProjectBranch(mr) === undefined) {
     const last = mr.optionalObject('last_commit')
     const sha = last?.optionalString('id')
