@@ -208,6 +208,15 @@ describe('what a reader sees', () => {
     expect((await posts('note_hook', note))[0]!.notification).toBe('Katherine Johnson commented on src/app.rb in merge request !1')
   })
 
+  it('posts a comment on something else (a design) to the project', async () => {
+    const note = fixture('note_hook__issue')
+    delete note.issue
+    note.object_attributes.noteable_type = 'DesignManagement::Design'
+    const [result] = await posts('note_hook', note)
+    expect(result!.references).toEqual(['46186758'])
+    expect(result!.notification).toBe('Katherine Johnson commented on a design')
+  })
+
   it('honours a forced flag where a sender adds one, even with new commits', async () => {
     const push = { ...fixture('push_hook__commits'), forced: true }
     expect((await posts('push_hook', push))[0]!.notification).toBe('Ada Lovelace force-pushed tomek to eb6ae1e5')

@@ -11,7 +11,7 @@
 import { code, firstLine, link, rich, skip, type PayloadReader, type ProcessOutput, type RichText } from '@missive-integrations/core'
 import { SKIP_RULES } from '../events.js'
 import { issueLink, issueThread } from './issue.js'
-import { actor, COLORS, markdownBody, mergeRequestLink, mergeRequestThread, post, readProject, shortSha, type Delivery, type Thread } from './shared.js'
+import { actor, COLORS, markdownBody, mergeRequestLink, mergeRequestThread, post, projectThread, readProject, shortSha, words, type Delivery, type Thread } from './shared.js'
 
 /** `` on `path/to/file.rb` ``, for a comment on a line of a diff. */
 function onFile(note: PayloadReader): RichText {
@@ -38,6 +38,10 @@ function target(p: PayloadReader, note: PayloadReader, hideIssue: boolean, confi
       thread: { references: [`${project.id}/$${id}`], subject: `$${id} ${snippet.optionalString('title') ?? ''}`.trimEnd() + ` [${project.slug}]` },
       subject: link(snippet.optionalString('url'), `snippet $${id}`),
     }
+  }
+  if (type !== undefined && type !== 'Commit' && !p.has('commit')) {
+    // Designs, alerts, vulnerabilities, wiki pages…: the project's conversation.
+    return { thread: projectThread(project), subject: link(note.optionalString('url'), `a ${words(type.replace(/^.*::/, ''))}`) }
   }
   const sha = note.optionalString('commit_id') || p.string('commit.id')
   const title = p.optionalString('commit.title') ?? firstLine(p.optionalString('commit.message'))
