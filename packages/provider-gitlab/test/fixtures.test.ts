@@ -677,8 +677,6 @@ describe('gitlab fixtures', () => {
         attachments: [
           {
             pretext: 'New release <https://example.com/gitlab-org/release-webhook-example/-/releases/v1.1|v1.1>',
-            title: 'v1.1',
-            title_link: 'https://example.com/gitlab-org/release-webhook-example/-/releases/v1.1',
             markdown: '## v1.1 (2024-09-06)\n\n- Feature added',
             color: '#6b4fbb',
           },

@@ -53,7 +53,7 @@ export function issueOpened({ p, event, options }: Delivery): ProcessOutput {
   const sentence = rich`${actor(p)} opened ${issueLink(item, confidential)}${assigned}`
   const thread = issueThread(p, item, hide)
   if (hide) return post(thread, sentence, { color: COLORS.issue })
-  return post(thread, sentence, { title: item.optionalString('title') ?? '', link: item.optionalString('url'), body: markdownBody(item.optionalString('description')), color: COLORS.issue })
+  return post(thread, sentence, { title: item.optionalString('title'), link: item.optionalString('url'), body: markdownBody(item.optionalString('description')), color: COLORS.issue })
 }
 
 /** What an update changed (title, assignees, labels, due date, confidentiality, description); a confidential issue's update is one sentence. */

@@ -29,7 +29,7 @@ export function mergeRequestOpened({ p }: Delivery): ProcessOutput {
   const assigned = assignees.length > 0 ? rich`, assigned to ${names(assignees)}` : rich``
   const sentence = rich`${actor(p)} opened ${mergeRequestLink(mr, kindOf(mr))}${branches(mr)}${assigned}`
   return post(mergeRequestThread(project, mr), sentence, {
-    title: mr.optionalString('title') ?? '',
+    title: mr.optionalString('title'),
     link: mr.optionalString('url'),
     body: markdownBody(mr.optionalString('description')),
     color: COLORS.mergeRequest,

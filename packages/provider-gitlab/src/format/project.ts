@@ -17,7 +17,7 @@ export function release({ p }: Delivery): ProcessOutput {
   const onTag = tag && tag !== name ? rich` (tag ${code(tag)})` : rich``
   if (action === 'delete') return post(projectThread(project), rich`Release ${bold(name)}${onTag} was deleted`)
   const sentence = rich`New release ${link(p.optionalString('url'), name)}${onTag}`
-  return post(projectThread(project), sentence, { title: name, link: p.optionalString('url'), body: markdownBody(p.optionalString('description')), color: COLORS.release })
+  return post(projectThread(project), sentence, { body: markdownBody(p.optionalString('description')), color: COLORS.release })
 }
 
 /** A wiki page created, edited or deleted, with its commit message. @see https://docs.gitlab.com/user/project/integrations/webhook_events/#wiki-page-events */
