@@ -48,10 +48,10 @@ describe('gitlab fixtures', () => {
       {
         references: ['46186758/#1'],
         subject: '#1 (confidential) [testing-zulip-gitlab-integration]',
-        notification: 'Katherine Johnson added an internal note on confidential issue #1',
+        notification: 'Katherine Johnson commented on confidential issue #1',
         attachments: [
           {
-            text: '*Katherine Johnson* <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/issues/1#note_1406130881|added an internal note> on <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/issues/1|confidential issue #1>',
+            text: '*Katherine Johnson* <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/issues/1#note_1406130881|commented> on <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/issues/1|confidential issue #1>',
             color: '#737278',
           },
         ],

@@ -57,7 +57,9 @@ export function note({ p, event, options }: Delivery): ProcessOutput {
   if (attributes.optionalBoolean('system') === true) return skip(SKIP_RULES.systemNote)
   const issue = p.optionalObject('issue')
   const confidentialIssue = issue?.optionalBoolean('confidential') === true
-  const internal = event.startsWith('confidential_') || attributes.optionalBoolean('internal') === true || attributes.optionalBoolean('confidential') === true
+  // GitLab sends a Confidential Note Hook for internal notes and for every note on a confidential issue.
+  const flagged = attributes.optionalBoolean('internal') === true || attributes.optionalBoolean('confidential') === true
+  const internal = flagged || (event.startsWith('confidential_') && !confidentialIssue)
   const full = options.confidential === true
   const { thread, subject } = target(p, attributes, confidentialIssue && !full, confidentialIssue)
   const commented = link(attributes.optionalString('url'), internal ? 'added an internal note' : 'commented')
