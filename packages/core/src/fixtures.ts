@@ -81,7 +81,7 @@ export interface SenderRequestInput {
   /** The body as the sender sends it. */
   body: string | Uint8Array
   headers?: Record<string, string>
-  /** The event, set in the provider's event header when it reads the event from one (replacing a given one). */
+  /** The event, set in the provider's event header when it reads the event from one (replacing a given one), spelled as the sender spells it (`sentEventName`). */
   event?: string | undefined
   /** Send the body form-encoded as `payload=<json>`, as GitHub can. */
   form?: boolean
@@ -100,7 +100,7 @@ export function senderRequest(integration: Integration, input: SenderRequestInpu
   }
   set('content-type', 'application/json')
   for (const [name, value] of Object.entries(input.headers ?? {})) set(name, value)
-  if (input.event !== undefined && integration.eventHeader) set(integration.eventHeader, input.event)
+  if (input.event !== undefined && integration.eventHeader) set(integration.eventHeader, integration.sentEventName?.(input.event) ?? input.event)
   let body = input.body
   if (input.form) {
     body = new URLSearchParams({ payload: typeof body === 'string' ? body : Buffer.from(body).toString('utf8') }).toString()

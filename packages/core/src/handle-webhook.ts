@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { dispatch } from './dispatch.js'
 import { IntegrationError, InvalidPayloadError, InvalidResultError, ProviderError, QueueUnavailableError, SignatureError, UnsupportedEventError } from './errors.js'
-import { Integration, type ProviderOptions } from './integration.js'
+import { eventNamed, Integration, type ProviderOptions } from './integration.js'
 import { resolveOptions } from './options.js'
 import { parseBody, type Payload } from './parse-body.js'
 import { toMissivePosts, type MissivePost, type PostOptions } from './post.js'
@@ -104,7 +104,7 @@ export async function handleWebhook(
 ): Promise<HandledWebhook> {
   const provider = integration.id
   // A header names the event before the body is read, so even a refused request is logged with it.
-  let event = integration.eventHeader === undefined ? undefined : request.header(integration.eventHeader)
+  let event = integration.eventHeader === undefined ? undefined : eventNamed(integration, request.header(integration.eventHeader))
   try {
     const resolved = resolveEndpoint(integration)
     const endpoint = resolved instanceof Promise ? await resolved : resolved

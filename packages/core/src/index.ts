@@ -1,4 +1,4 @@
-export { Integration, isIntegration } from './integration.js'
+export { Integration, eventNamed, isIntegration } from './integration.js'
 export type { IntegrationInfo, OptionSpec, OptionType, ProviderOptions, Schema } from './integration.js'
 export { dispatch, dispatchTable } from './dispatch.js'
 export type { DispatchTable, Handler, Handlers, WebhookEvent } from './dispatch.js'

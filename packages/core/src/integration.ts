@@ -141,13 +141,28 @@ export abstract class Integration<Options extends ProviderOptions = ProviderOpti
     return []
   }
 
-  /** The event name of a delivery (for logs, metrics, dispatch and fixtures): the event header, else the event field. */
+  /**
+   * The provider's name for an event as the sender spells it, when the two differ: GitLab sends
+   * `X-Gitlab-Event: Merge Request Hook`, and its handlers and fixtures say `merge_request_hook`
+   * (a file name cannot start with what has spaces in it). Applied to the event header or field;
+   * it should also accept its own names. Without it, an event is named as sent.
+   */
+  eventName?(sent: string): string
+
+  /**
+   * How the sender spells one of the provider's event names, the inverse of `eventName`
+   * (`merge_request_hook` → `Merge Request Hook`): the testing kit, the preview and the
+   * playground put this in the event header, so they send what the sender sends.
+   */
+  sentEventName?(event: string): string
+
+  /** The event name of a delivery (for logs, metrics, dispatch and fixtures): the event header, else the event field, named by `eventName`. */
   event(payload: Payload, request: WebhookRequest): string | undefined {
-    if (this.eventHeader) return request.header(this.eventHeader)
+    if (this.eventHeader) return eventNamed(this, request.header(this.eventHeader))
     const field = this.eventField
     if (field === undefined) return undefined
     const value = valueAt(payload, field)
-    return typeof value === 'string' ? value : undefined
+    return typeof value === 'string' ? eventNamed(this, value) : undefined
   }
 
   /** The sender's id for this delivery, used to drop redeliveries (default: the `deliveryHeader`); undefined hashes the body. */
@@ -172,6 +187,11 @@ export abstract class Integration<Options extends ProviderOptions = ProviderOpti
   toJSON(): IntegrationInfo {
     return { id: this.id, name: this.name, avatar: this.avatar, icon: this.icon, schema: this.schema }
   }
+}
+
+/** A sent event name as the provider names it (its `eventName`, when it declares one). */
+export function eventNamed(integration: Pick<Integration<never>, 'eventName'>, sent: string | undefined): string | undefined {
+  return sent === undefined || integration.eventName === undefined ? sent : integration.eventName(sent)
 }
 
 /** True for an object that fulfils the Integration contract (also across duplicated core copies). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Integration, UnsupportedEventError, WebhookRequest, dispatchTable, skip, type Handlers, type WebhookEvent } from '../src/index.ts'
+import { Integration, SignatureError, UnsupportedEventError, WebhookRequest, dispatchTable, eventNamed, handleWebhook, senderRequest, skip, type Handlers, type WebhookEvent } from '../src/index.ts'
 import { processPayload } from '../src/testing/index.ts'
 
 /** GitHub-shaped: the event in a header, refined by the body's `action`. */
@@ -103,5 +103,49 @@ describe('declarative providers', () => {
       }
     })()
     expect(dispatchTable(confused as Integration<never>).problems).toEqual(['"post.created" is both handled and skipped'])
+  })
+})
+
+/** GitLab-shaped: the header spells events `Push Hook`; the provider names them `push_hook`. */
+class Lab extends Integration {
+  override get eventHeader() {
+    return 'x-lab-event'
+  }
+  override eventName(sent: string): string {
+    return sent.trim().toLowerCase().replace(/\s+/g, '_')
+  }
+  override sentEventName(event: string): string {
+    return this.eventName(event)
+      .split('_')
+      .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+      .join(' ')
+  }
+  override get handlers(): Handlers {
+    return { push_hook: ({ event }) => ({ references: ['branch'], text: event }) }
+  }
+}
+
+describe('event names spelled differently by the sender', () => {
+  const lab = new Lab()
+
+  it('dispatches, reports and refuses with the provider name of the sent event', async () => {
+    const outcome = await processPayload(lab, {}, { headers: { 'x-lab-event': 'Push Hook' } })
+    expect(outcome.kind === 'posts' && outcome.results[0]!.text).toBe('push_hook')
+    const request = new WebhookRequest({ headers: { 'x-lab-event': 'Push Hook', 'content-type': 'application/json' }, body: '{}' })
+    expect((await handleWebhook(lab, request, () => ({ token: 't' }))).event).toBe('push_hook')
+    const refused = await handleWebhook(lab, request, () => {
+      throw new SignatureError('no token')
+    })
+    expect(refused).toMatchObject({ event: 'push_hook', outcome: { kind: 'rejected' } })
+    expect(lab.event({}, request)).toBe('push_hook')
+    expect(eventNamed(lab, undefined)).toBeUndefined()
+  })
+
+  it('sends an event name as the sender spells it, so the kit, the preview and the playground make real requests', () => {
+    expect(senderRequest(lab, { body: '{}', event: 'push_hook' }).header('x-lab-event')).toBe('Push Hook')
+    expect(senderRequest(lab, { body: '{}', event: 'Push Hook' }).header('x-lab-event')).toBe('Push Hook')
+    // A provider that declares neither sends and reads names as they are.
+    expect(senderRequest(forge, { body: '{}', event: 'push' }).header('x-forge-event')).toBe('push')
+    expect(forge.event({}, new WebhookRequest({ headers: { 'x-forge-event': 'Push Hook' } }))).toBe('Push Hook')
   })
 })
