@@ -1,19 +1,43 @@
-import { Integration, bold, link, rich, verifyHmac, type Handlers, type HmacScheme, type WebhookRequest } from '@missive-integrations/core'
+import { Integration, type Handlers, type Schema, type WebhookRequest } from '@missive-integrations/core'
+import { SKIPPED_ACTIONS, SKIPPED_EVENTS } from './events.js'
+import { commentCreated, commentDeleted, commentUpdated } from './format/comment.js'
+import { errorCreated, eventAlert } from './format/event.js'
+import { issueAssigned, issueCreated, issueIgnored, issueResolved, issueUnresolved } from './format/issue.js'
+import { metricAlert } from './format/metric-alert.js'
+import type { SentryOptions } from './format/shared.js'
+import { SIGNATURE_HEADER, verify } from './verify.js'
+
+export { SKIPPED_ACTIONS, SKIPPED_EVENTS, SKIP_REASONS } from './events.js'
+export { COLORS, type SentryOptions } from './format/shared.js'
+export { MAX_COMMENT } from './format/comment.js'
+export { SIGNATURE, SIGNATURE_HEADER, signature, signRequest, verify } from './verify.js'
 
 /**
- * How Sentry signs a delivery: the hex HMAC-SHA256 of the raw body under the webhook secret,
- * in `x-sentry-signature: sha256=…`. Replace it with what Sentry documents: base64 digests
- * (`encoding: 'base64'`), another header; a sender that sends the secret itself (GitLab's
- * `X-Gitlab-Token`) is checked with `secretMatches` instead.
- * @see https://example.com/docs/webhooks#signatures (replace with Sentry's signature docs)
+ * One handler per posted resource (`Sentry-Hook-Resource`) or `resource.action`: core tries
+ * `issue.resolved` before `issue`, and derives the provider's event list from these keys.
  */
-export const SIGNATURE: HmacScheme = { header: 'x-sentry-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=', sender: 'Sentry' }
+const HANDLERS: Handlers<SentryOptions> = {
+  'issue.created': issueCreated,
+  'issue.resolved': issueResolved,
+  'issue.ignored': issueIgnored,
+  'issue.assigned': issueAssigned,
+  'issue.unresolved': issueUnresolved,
+  event_alert: eventAlert,
+  error: errorCreated,
+  'comment.created': commentCreated,
+  'comment.updated': commentUpdated,
+  'comment.deleted': commentDeleted,
+  metric_alert: metricAlert,
+}
+
+const SKIPPED: Readonly<Record<string, string>> = { ...SKIPPED_EVENTS, ...SKIPPED_ACTIONS }
 
 /**
- * Sentry webhooks as Missive posts: one conversation per item.
- * @see https://example.com/docs/webhooks (replace with Sentry's webhook reference)
+ * Sentry integration-platform webhooks as Missive posts: one conversation per Sentry issue (its
+ * creation, alerts, new events, comments and state changes), one per metric alert rule.
+ * @see https://docs.sentry.io/organization/integrations/integration-platform/webhooks/
  */
-export default class Sentry extends Integration {
+export default class Sentry extends Integration<SentryOptions> {
   override get id(): string {
     return 'sentry'
   }
@@ -22,21 +46,31 @@ export default class Sentry extends Integration {
     return 'Sentry'
   }
 
-  /** Sentry names the event in the body's `type` (a sender that uses a header: `eventHeader`). */
-  override get eventField(): string {
-    return 'type'
+  /** `instance` keeps the issue ids of several Sentry instances apart. */
+  override get schema(): Schema {
+    return {
+      options: [
+        {
+          key: 'instance',
+          type: 'String',
+          label: 'Instance',
+          description:
+            'only when several Sentry instances (self-hosted, or organizations in different regions) post into one Missive organization: a short name for this one, so that their issue ids, unique within one instance only, never share a conversation',
+        },
+      ],
+    }
   }
 
-  /** Sentry's id for a delivery, the same on a redelivery: the server answers those before parsing them. */
-  override get deliveryHeader(): string {
-    return 'x-sentry-delivery'
+  /** Sentry names the resource in a header; the body's `action` refines it (`issue` + `resolved`). */
+  override get eventHeader(): string {
+    return 'sentry-hook-resource'
   }
 
-  override get signatureHeaders(): readonly string[] {
-    return [SIGNATURE.header]
+  override get actionField(): string {
+    return 'action'
   }
 
-  override get handlers(): Handlers {
+  override get handlers(): Handlers<SentryOptions> {
     return HANDLERS
   }
 
@@ -44,31 +78,15 @@ export default class Sentry extends Integration {
     return SKIPPED
   }
 
-  override verify(request: WebhookRequest, secrets: readonly string[]): void {
-    verifyHmac(request, secrets, SIGNATURE)
+  // No `deliveryHeader`: Sentry's `Request-ID` is a new random UUID on every send, retries
+  // included, so it cannot recognise a redelivery. The server dedupes on the body instead: a
+  // retry of the same webhook carries the same bytes.
+
+  override get signatureHeaders(): readonly string[] {
+    return [SIGNATURE_HEADER]
   }
-}
 
-/**
- * One handler per event Sentry sends, keyed by the event name (or `event.action`, most specific
- * first, once `actionField` names the field that refines it). Read the payload through `p`: a
- * missing field is answered 422 naming it. Put user text in through `rich`, so that a title
- * cannot inject a link or markup.
- */
-const HANDLERS: Handlers = {
-  'item.created': ({ p }) => {
-    const item = p.object('item')
-    const sentence = rich`${bold(item.string('author'))} created ${link(item.string('url'), item.string('title'))}`
-    return {
-      references: [item.id('id')],
-      subject: item.string('title'),
-      notification: sentence.plain,
-      attachment: { pretext: sentence.text, text: rich`${item.optionalString('body')}`.text },
-    }
-  },
-}
-
-/** Events Sentry sends that are knowingly not posted, with the reason answered to it (200, so it keeps the endpoint). */
-const SKIPPED: Readonly<Record<string, string>> = {
-  ping: 'ping only checks that the endpoint answers',
+  override verify(request: WebhookRequest, secrets: readonly string[]): void {
+    verify(request, secrets)
+  }
 }
