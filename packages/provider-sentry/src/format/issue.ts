@@ -84,7 +84,9 @@ function selfAssigned(p: PayloadReader): boolean {
 export function issueCreated(delivery: Delivery): IntegrationResult {
   const issue = readIssue(delivery.p)
   const where = issue.project === undefined ? rich`` : rich` in ${bold(issue.project)}`
-  const sentence = rich`New issue ${issueLabel(issue)}${where}: ${issue.title}`
+  // The short id names the issue when there is one; else the title itself carries the link.
+  const sentence =
+    issue.shortId === undefined ? rich`New issue${where}: ${link(issue.url, issue.title)}` : rich`New issue ${issueLabel(issue)}${where}: ${issue.title}`
   const assignee = assigneeOf(delivery.p, issue)
   const facts = fields([
     ['Level', issue.level && capitalize(issue.level)],
