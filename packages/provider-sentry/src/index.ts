@@ -1,16 +1,22 @@
-import { Integration, type Handlers, type Schema, type WebhookRequest } from '@missive-integrations/core'
+import { Integration, verifyHmac, type Handlers, type HmacScheme, type Schema, type WebhookRequest } from '@missive-integrations/core'
 import { SKIPPED_ACTIONS, SKIPPED_EVENTS } from './events.js'
 import { commentCreated, commentDeleted, commentUpdated } from './format/comment.js'
 import { errorCreated, eventAlert } from './format/event.js'
 import { issueAssigned, issueCreated, issueIgnored, issueResolved, issueUnresolved } from './format/issue.js'
 import { metricAlert } from './format/metric-alert.js'
 import type { SentryOptions } from './format/shared.js'
-import { SIGNATURE_HEADER, verify } from './verify.js'
 
 export { SKIPPED_ACTIONS, SKIPPED_EVENTS, SKIP_REASONS } from './events.js'
 export { COLORS, type SentryOptions } from './format/shared.js'
 export { MAX_COMMENT } from './format/comment.js'
-export { SIGNATURE, SIGNATURE_HEADER, signature, signRequest, verify } from './verify.js'
+
+/**
+ * How Sentry signs deliveries: `Sentry-Hook-Signature: <hex HMAC-SHA256 of the raw body>`, keyed
+ * with the integration's Client Secret; no prefix, and the timestamp header is not signed. Core's
+ * `verifyHmac` checks it in constant time over the raw bytes, against every endpoint secret.
+ * @see https://docs.sentry.io/organization/integrations/integration-platform/webhooks/#sentry-hook-signature
+ */
+export const SIGNATURE: HmacScheme = { header: 'Sentry-Hook-Signature', algorithm: 'sha256', encoding: 'hex', sender: 'Sentry' }
 
 /**
  * One handler per posted resource (`Sentry-Hook-Resource`) or `resource.action`: core tries
@@ -83,10 +89,11 @@ export default class Sentry extends Integration<SentryOptions> {
   // retry of the same webhook carries the same bytes.
 
   override get signatureHeaders(): readonly string[] {
-    return [SIGNATURE_HEADER]
+    return [SIGNATURE.header]
   }
 
+  /** Any of the endpoint's secrets verifies, so a Client Secret can be rotated without losing deliveries. */
   override verify(request: WebhookRequest, secrets: readonly string[]): void {
-    verify(request, secrets)
+    verifyHmac(request, secrets, SIGNATURE)
   }
 }

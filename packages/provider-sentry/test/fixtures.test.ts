@@ -1,11 +1,11 @@
 import { afterAll, describe, it } from 'vitest'
-import { fixtureKit, type ExpectedPost } from '@missive-integrations/core/testing'
-import Sentry, { signRequest } from '../src/index.ts'
+import { fixtureKit, hmacSigner, type ExpectedPost } from '@missive-integrations/core/testing'
+import Sentry, { SIGNATURE } from '../src/index.ts'
 
 // One test per fixture: what the Sentry provider decides for each payload (thread, subject,
 // color, notification, attachment), written out in full. The kit adds the envelope every post
 // shares (username, icons, notification title) and compares the exact Missive request.
-const kit = fixtureKit(new Sentry(), new URL('../fixtures/', import.meta.url), { sign: signRequest })
+const kit = fixtureKit(new Sentry(), new URL('../fixtures/', import.meta.url), { sign: hmacSigner(SIGNATURE) })
 
 const RED = '#e03e2f'
 const AMBER = '#f5b000'
