@@ -16,6 +16,3 @@ export const SKIPPED_ACTIONS = {
   // other, same issue): posting both would say it twice.
   'issue.archived': 'an archived issue is posted once, from the issue.ignored webhook Sentry sends with it',
 } as const satisfies Record<string, string>
-
-/** Every reason a skip can give, for tests and docs. */
-export const SKIP_REASONS: ReadonlySet<string> = new Set([...Object.values(SKIPPED_EVENTS), ...Object.values(SKIPPED_ACTIONS)])

@@ -6,7 +6,7 @@ import { issueAssigned, issueCreated, issueIgnored, issueResolved, issueUnresolv
 import { metricAlert } from './format/metric-alert.js'
 import type { SentryOptions } from './format/shared.js'
 
-export { SKIPPED_ACTIONS, SKIPPED_EVENTS, SKIP_REASONS } from './events.js'
+export { SKIPPED_ACTIONS, SKIPPED_EVENTS } from './events.js'
 export { COLORS, type SentryOptions } from './format/shared.js'
 export { MAX_COMMENT } from './format/comment.js'
 
