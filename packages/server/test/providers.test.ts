@@ -64,6 +64,6 @@ describe('loadProviders', () => {
 
   it('composes the monorepo: apps/bridge, its host project, finds the workspace providers', async () => {
     const manifests = findProviderPackages(join(here, '..', '..', '..', '..', 'apps', 'bridge', 'package.json'))
-    expect(manifests.map((m) => m.provider).sort()).toEqual(['canny', 'github', 'rollbar'])
+    expect(manifests.map((m) => m.provider).sort()).toEqual(['canny', 'github', 'heroku', 'rollbar'])
   })
 })

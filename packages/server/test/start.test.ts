@@ -76,7 +76,7 @@ describe.skipIf(!existsSync(cli))('missive-integrations start (built)', () => {
     })
 
   it('prints where it listens and which providers it loaded', () => {
-    expect(stderr).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ with providers: canny, github, rollbar/)
+    expect(stderr).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ with providers: canny, github, heroku, rollbar/)
   })
 
   it('rejects a bad GitHub signature with 401', async () => {
