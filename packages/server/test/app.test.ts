@@ -378,7 +378,7 @@ describe('POST /:provider', () => {
 })
 
 describe('other routes', () => {
-  it('GET /integrations lists non-deprecated providers in the hosted shape', async () => {
+  it('GET /integrations lists non-deprecated providers in the hosted shape; a deprecated one is still served', async () => {
     const deprecated = new (class Old extends Acme {
       override get id() {
         return 'old'
@@ -393,6 +393,9 @@ describe('other routes', () => {
     expect(Object.keys(res.json())).toEqual(['acme'])
     expect(res.json().acme).toMatchObject({ id: 'acme', name: 'Acme', schema: { options: [{ key: 'limit', type: 'Number' }, { key: 'account' }] } })
     expect(res.json().acme.avatar).toMatch(/^https:/)
+    // Deprecated as the hosted service's Heroku: hidden from the list, its webhook URLs still answer.
+    const posted = await app.inject({ method: 'POST', url: `/old?t=${sealed({}, 'old')}`, headers: headers('item.created'), payload: ITEM })
+    expect(posted.statusCode).toBe(202)
   })
 
   it('GET /healthz, GET /readyz follows the queue, POST / answers Pong, GET / a page', async () => {

@@ -66,6 +66,6 @@ describe('loadProviders', () => {
   it('composes the monorepo: apps/bridge, its host project, finds the workspace providers', async () => {
     const manifests = findProviderPackages(join(here, '..', '..', '..', '..', 'apps', 'bridge', 'package.json'))
     expect(manifests.map((m) => m.provider).sort()).toEqual(bridgeProviderIds())
-    expect(bridgeProviderIds()).toEqual(expect.arrayContaining(['canny', 'github', 'gitlab', 'rollbar', 'sentry']))
+    expect(bridgeProviderIds()).toEqual(expect.arrayContaining(['canny', 'github', 'gitlab', 'heroku', 'rollbar', 'sentry']))
   })
 })
