@@ -95,6 +95,8 @@ export async function startMissiveStandIn(): Promise<MissiveStandIn> {
   })
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // When the request arrived, not when its body was read: the test process shares this event loop.
+    const receivedAt = Date.now()
     const chunks: Buffer[] = []
     for await (const chunk of request) chunks.push(chunk as Buffer)
     if (request.method !== 'POST' || !request.url?.endsWith('/v1/posts')) {
@@ -109,7 +111,7 @@ export async function startMissiveStandIn(): Promise<MissiveStandIn> {
       authorization,
       token,
       body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as { posts: MissivePost },
-      receivedAt: Date.now(),
+      receivedAt,
       via: request.url.slice(0, -'/v1/posts'.length),
     }
     requests.push(recorded)
