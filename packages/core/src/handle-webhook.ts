@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
+import { burstPlan, burstSettings, type BurstPlan } from './burst.js'
 import { dispatch } from './dispatch.js'
 import { IntegrationError, InvalidPayloadError, InvalidResultError, ProviderError, QueueUnavailableError, SignatureError, UnsupportedEventError } from './errors.js'
 import { eventNamed, Integration, type ProviderOptions } from './integration.js'
-import { resolveOptions } from './options.js'
+import { resolveCoreOptions, resolveOptions } from './options.js'
 import { parseBody, type Payload } from './parse-body.js'
 import { toMissivePosts, type MissivePost, type PostOptions } from './post.js'
 import type { WebhookRequest } from './request.js'
@@ -36,6 +37,11 @@ export interface WebhookDelivery {
   /** The Missive API token the posts are made with. */
   token: string
   posts: MissivePost[]
+  /**
+   * How the delivery's post folds into a burst digest, when the store finds its conversation
+   * already got `limit` posts in the current window (absent: digests off, or several posts).
+   */
+  burst?: BurstPlan | undefined
 }
 
 /** The durable side of a server: where deliveries are deduplicated and committed. */
@@ -43,7 +49,7 @@ export interface DeliveryStore {
   /** A hint that this dedupe key was committed recently, so a redelivery is answered before its body is parsed. */
   seen(dedupeKey: string): Promise<boolean>
   /** Commit durably (resolved once on disk); a key committed recently is a duplicate. */
-  enqueue(delivery: WebhookDelivery): Promise<{ status: 'queued'; queued: number } | { status: 'duplicate' }>
+  enqueue(delivery: WebhookDelivery): Promise<{ status: 'queued'; queued: number; folded?: number | undefined } | { status: 'duplicate' }>
 }
 
 /**
@@ -51,8 +57,8 @@ export interface DeliveryStore {
  * `answerOf`); `posts` is what a run without a store (preview, playground, tests) would commit.
  */
 export type WebhookOutcome =
-  /** Committed to the store: 202. */
-  | { kind: 'queued'; queued: number }
+  /** Committed to the store: 202 (`folded`: into its conversation's burst digest instead of a post of its own). */
+  | { kind: 'queued'; queued: number; folded?: number | undefined }
   /** Ready to commit (no store was given). */
   | { kind: 'posts'; results: ValidResult[]; posts: MissivePost[]; delivery: WebhookDelivery }
   /** Committed before (the sender's redelivery): 200. */
@@ -109,6 +115,7 @@ export async function handleWebhook(
     const resolved = resolveEndpoint(integration)
     const endpoint = resolved instanceof Promise ? await resolved : resolved
     const options = resolveOptions(integration, endpoint.options)
+    const bursts = burstSettings(resolveCoreOptions(integration, endpoint.options))
     await request.readBody(settings.bodyLimit)
     if (endpoint.secrets !== undefined && endpoint.secrets.length > 0) await checkSignature(integration, request, endpoint.secrets)
 
@@ -134,7 +141,8 @@ export async function handleWebhook(
     if (validated.kind === 'skipped') return { event, outcome: { kind: 'skipped', reason: validated.reason } }
 
     const posts = toMissivePosts(integration, validated.results, endpoint.postOptions)
-    const delivery: WebhookDelivery = { provider, event, dedupeKey: dedupeKeyOf(provider, endpoint.token, deliveryId, request), token: endpoint.token, posts }
+    const burst = burstPlan(integration, bursts, { event, payload, options, postOptions: endpoint.postOptions, results: validated.results, posts })
+    const delivery: WebhookDelivery = { provider, event, dedupeKey: dedupeKeyOf(provider, endpoint.token, deliveryId, request), token: endpoint.token, posts, burst }
     if (!store) return { event, outcome: { kind: 'posts', results: validated.results, posts, delivery } }
     let committed
     try {
@@ -145,7 +153,8 @@ export async function handleWebhook(
       if (error instanceof IntegrationError) throw error
       throw new QueueUnavailableError('the delivery queue could not commit this webhook; nothing was queued, please retry', { cause: error })
     }
-    return { event, outcome: committed.status === 'duplicate' ? { kind: 'duplicate' } : { kind: 'queued', queued: committed.queued } }
+    if (committed.status === 'duplicate') return { event, outcome: { kind: 'duplicate' } }
+    return { event, outcome: committed.folded ? { kind: 'queued', queued: committed.queued, folded: committed.folded } : { kind: 'queued', queued: committed.queued } }
   } catch (error) {
     return failure(integration, event, error)
   }
@@ -155,7 +164,8 @@ export async function handleWebhook(
 export function answerOf(outcome: WebhookOutcome): { status: number; body: Record<string, unknown> } {
   switch (outcome.kind) {
     case 'queued':
-      return { status: 202, body: { status: 'queued', posts: outcome.queued } }
+      // `folded`: counted in its conversation's digest post, which goes out when the burst's window ends.
+      return { status: 202, body: outcome.folded ? { status: 'queued', posts: outcome.queued, folded: outcome.folded } : { status: 'queued', posts: outcome.queued } }
     case 'posts':
       return { status: 202, body: { status: 'queued', posts: outcome.posts.length } }
     case 'duplicate':

@@ -1,3 +1,4 @@
+import { BURST_OPTIONS, type Digest } from './burst.js'
 import { dispatch, dispatchTable, type Handlers } from './dispatch.js'
 import type { Payload } from './parse-body.js'
 import { valueAt } from './payload-reader.js'
@@ -17,6 +18,10 @@ export interface OptionSpec {
   description?: string
   /** Used when the endpoint does not set the option. */
   default?: string | number | boolean
+  /** For a Number: the smallest and largest values allowed, and whether it must be whole. */
+  min?: number
+  max?: number
+  integer?: boolean
 }
 
 /** A provider's options schema, in the hosted service's shape: `{ options: [...] }`. */
@@ -82,6 +87,15 @@ export abstract class Integration<Options extends ProviderOptions = ProviderOpti
   /** The options a user configures for an endpoint. */
   get schema(): Schema {
     return { options: [] }
+  }
+
+  /**
+   * What a burst digest of this provider's posts says (Rollbar: occurrences by level; GitHub:
+   * pushes and failures by who and what). Without one, a digest counts the folded posts by event
+   * and lists their one-line summaries (core's `genericDigest`).
+   */
+  get digest(): Digest<any, Options> | undefined {
+    return undefined
   }
 
   /** A deprecated provider still processes webhooks but is not listed by `GET /integrations`. */
@@ -185,8 +199,18 @@ export abstract class Integration<Options extends ProviderOptions = ProviderOpti
   }
 
   toJSON(): IntegrationInfo {
-    return { id: this.id, name: this.name, avatar: this.avatar, icon: this.icon, schema: this.schema }
+    return { id: this.id, name: this.name, avatar: this.avatar, icon: this.icon, schema: endpointSchema(this) }
   }
+}
+
+/**
+ * Every option an endpoint of this provider takes: the provider's own, then the ones core adds
+ * to every provider (burst digests), unless the provider declares one of those itself.
+ */
+export function endpointSchema(integration: Pick<Integration<never>, 'schema'>): Schema {
+  const own = integration.schema.options
+  const keys = new Set(own.map((spec) => spec.key))
+  return { options: [...own, ...BURST_OPTIONS.filter((spec) => !keys.has(spec.key))] }
 }
 
 /** A sent event name as the provider names it (its `eventName`, when it declares one). */

@@ -1,5 +1,5 @@
 import { InvalidOptionsError } from './errors.js'
-import type { Integration, OptionSpec, ProviderOptions } from './integration.js'
+import { endpointSchema, type Integration, type OptionSpec, type ProviderOptions } from './integration.js'
 
 export interface ResolveOptionsSettings {
   /** Reject keys the schema does not declare (when minting an endpoint); default false. */
@@ -16,24 +16,12 @@ export function resolveOptions(
   raw: Readonly<Record<string, unknown>> | null | undefined,
   settings: ResolveOptionsSettings = {},
 ): ProviderOptions {
-  const input = raw ?? {}
-  if (typeof input !== 'object' || Array.isArray(input)) {
-    throw new InvalidOptionsError(integration.id, '(options)', 'must be an object of key/value pairs')
-  }
-  const specs = integration.schema.options
-  const resolved: ProviderOptions = {}
-  for (const spec of specs) {
-    const value = Object.hasOwn(input, spec.key) ? input[spec.key] : undefined
-    if (value === undefined || value === null || value === '') {
-      if (spec.default !== undefined) resolved[spec.key] = spec.default
-      else if (spec.required) {
-        throw new InvalidOptionsError(integration.id, spec.key, `is required (${describe(spec)})`)
-      }
-      continue
-    }
-    resolved[spec.key] = coerce(integration.id, spec, value)
-  }
+  const input = optionsObject(integration.id, raw)
+  const resolved = resolveSpecs(integration.id, integration.schema.options, input)
   if (settings.strict) {
+    // Minting an endpoint: the options core adds to every provider are checked here too.
+    resolveCoreOptions(integration, input)
+    const specs = endpointSchema(integration).options
     const known = new Set(specs.map((spec) => spec.key))
     for (const key of Object.keys(input)) {
       if (!known.has(key)) {
@@ -41,6 +29,40 @@ export function resolveOptions(
         throw new InvalidOptionsError(integration.id, key, `is not an option of this provider; ${list}`)
       }
     }
+  }
+  return resolved
+}
+
+/**
+ * The endpoint options core adds to every provider (burst digests), checked and typed like the
+ * provider's own; they are not handed to the provider's handlers.
+ */
+export function resolveCoreOptions(integration: Pick<Integration, 'id' | 'schema'>, raw: Readonly<Record<string, unknown>> | null | undefined): ProviderOptions {
+  const own = new Set(integration.schema.options.map((spec) => spec.key))
+  const core = endpointSchema(integration).options.filter((spec) => !own.has(spec.key))
+  return resolveSpecs(integration.id, core, optionsObject(integration.id, raw))
+}
+
+function optionsObject(provider: string, raw: Readonly<Record<string, unknown>> | null | undefined): Readonly<Record<string, unknown>> {
+  const input = raw ?? {}
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    throw new InvalidOptionsError(provider, '(options)', 'must be an object of key/value pairs')
+  }
+  return input
+}
+
+function resolveSpecs(provider: string, specs: readonly OptionSpec[], input: Readonly<Record<string, unknown>>): ProviderOptions {
+  const resolved: ProviderOptions = {}
+  for (const spec of specs) {
+    const value = Object.hasOwn(input, spec.key) ? input[spec.key] : undefined
+    if (value === undefined || value === null || value === '') {
+      if (spec.default !== undefined) resolved[spec.key] = spec.default
+      else if (spec.required) {
+        throw new InvalidOptionsError(provider, spec.key, `is required (${describe(spec)})`)
+      }
+      continue
+    }
+    resolved[spec.key] = coerce(provider, spec, value)
   }
   return resolved
 }
@@ -53,7 +75,7 @@ function coerce(provider: string, spec: OptionSpec, value: unknown): string | nu
       break
     case 'Number': {
       const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
-      if (typeof n === 'number' && Number.isFinite(n)) return n
+      if (typeof n === 'number' && Number.isFinite(n) && inRange(spec, n)) return n
       break
     }
     case 'Boolean':
@@ -65,7 +87,14 @@ function coerce(provider: string, spec: OptionSpec, value: unknown): string | nu
   throw new InvalidOptionsError(provider, spec.key, `must be ${describe(spec)}, got ${JSON.stringify(value)}`)
 }
 
+function inRange(spec: OptionSpec, n: number): boolean {
+  return (!spec.integer || Number.isInteger(n)) && (spec.min === undefined || n >= spec.min) && (spec.max === undefined || n <= spec.max)
+}
+
 function describe(spec: OptionSpec): string {
-  const type = { String: 'a string', Number: 'a number', Boolean: 'true or false' }[spec.type]
+  let type = { String: 'a string', Number: spec.integer ? 'a whole number' : 'a number', Boolean: 'true or false' }[spec.type]
+  if (spec.min !== undefined && spec.max !== undefined) type += ` from ${spec.min} to ${spec.max}`
+  else if (spec.min !== undefined) type += ` of at least ${spec.min}`
+  else if (spec.max !== undefined) type += ` of at most ${spec.max}`
   return spec.description ? `${type}: ${spec.description}` : type
 }

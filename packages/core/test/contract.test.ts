@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  BURST_OPTIONS,
   Integration,
   InvalidOptionsError,
   InvalidPayloadError,
@@ -50,8 +51,13 @@ describe('Integration', () => {
       name: 'StatusPage',
       avatar: 'https://raw.githubusercontent.com/missive/missive-integrations/master/assets/integrations/statuspage.png',
       icon: 'https://raw.githubusercontent.com/missive/missive-integrations/master/assets/integrations/statuspage.png',
-      schema: provider.schema,
+      // Its own options, then the burst-digest options core adds to every provider.
+      schema: { options: [...provider.schema.options, ...BURST_OPTIONS] },
     })
+    expect(BURST_OPTIONS.map((spec) => [spec.key, spec.default])).toEqual([
+      ['burst_limit', 3],
+      ['burst_window', 60],
+    ])
     expect(provider.deprecated).toBe(false)
     expect(provider.verify).toBeUndefined()
     expect(isIntegration(provider)).toBe(true)

@@ -148,7 +148,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
         store: queue,
       })
       const answer = answerOf(outcome)
-      const label: WebhookOutcomeLabel = outcome.kind === 'posts' ? 'queued' : outcome.kind
+      const label: WebhookOutcomeLabel = outcome.kind === 'posts' ? 'queued' : outcome.kind === 'queued' && outcome.folded ? 'folded' : outcome.kind
       metrics.webhook(integration.id, eventLabel(integration, event), label)
       const line = {
         reqId: request.id,

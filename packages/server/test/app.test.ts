@@ -391,7 +391,7 @@ describe('other routes', () => {
     const res = await app.inject({ method: 'GET', url: '/integrations' })
     expect(res.statusCode).toBe(200)
     expect(Object.keys(res.json())).toEqual(['acme'])
-    expect(res.json().acme).toMatchObject({ id: 'acme', name: 'Acme', schema: { options: [{ key: 'limit', type: 'Number' }, { key: 'account' }] } })
+    expect(res.json().acme).toMatchObject({ id: 'acme', name: 'Acme', schema: { options: [{ key: 'limit', type: 'Number' }, { key: 'account' }, { key: 'burst_limit' }, { key: 'burst_window' }] } })
     expect(res.json().acme.avatar).toMatch(/^https:/)
     // Deprecated as the hosted service's Heroku: hidden from the list, its webhook URLs still answer.
     const posted = await app.inject({ method: 'POST', url: `/old?t=${sealed({}, 'old')}`, headers: headers('item.created'), payload: ITEM })

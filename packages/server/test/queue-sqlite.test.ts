@@ -191,7 +191,7 @@ describe('SqliteQueue upgrades', () => {
     expect((await claimAll(queue)).map((item) => item.post.text)).toEqual(['behind'])
     await queue.close()
     const check = new Database(join(dir, 'queue.sqlite'), { readonly: true })
-    expect(check.pragma('user_version', { simple: true })).toBe(3)
+    expect(check.pragma('user_version', { simple: true })).toBe(4)
     expect(check.pragma('auto_vacuum', { simple: true })).toBe(2)
     expect(check.prepare("SELECT name FROM sqlite_master WHERE name IN ('posts_state', 'deliveries_v1')").all()).toEqual([])
     check.close()
@@ -202,7 +202,7 @@ describe('SqliteQueue upgrades', () => {
     const newer = new Database(join(dir, 'queue.sqlite'))
     newer.pragma('user_version = 99')
     newer.close()
-    await expect(openSqliteQueue({ dataDir: dir })).rejects.toThrow(/queue.sqlite has schema version 99, newer than this server knows \(3\); upgrade the server/)
+    await expect(openSqliteQueue({ dataDir: dir })).rejects.toThrow(/queue.sqlite has schema version 99, newer than this server knows \(4\); upgrade the server/)
     // The lock went with the failed open: a fixed server can start.
     const db = new Database(join(dir, 'queue.sqlite'))
     db.pragma('user_version = 0')

@@ -1,3 +1,4 @@
+import type { BurstPlan } from '@missive-integrations/core'
 import { dedupeDigest } from './dedupe.js'
 import { laneOf } from './lanes.js'
 import { MAX_POSTS_PER_WEBHOOK, TooManyPostsError } from './errors.js'
@@ -17,6 +18,8 @@ export interface PendingDelivery {
   lane: Buffer
   /** Each post serialised, and the key it is ordered on. */
   posts: Array<{ body: string; orderKey: string }>
+  /** How its post folds into a burst digest (a delivery of one post only). */
+  burst: BurstPlan | undefined
 }
 
 /** Check and serialise a delivery: a post that cannot be stored fails its own request, not a batch. */
@@ -24,7 +27,8 @@ export function prepareDelivery(request: EnqueueRequest): PendingDelivery {
   if (request.posts.length > MAX_POSTS_PER_WEBHOOK) throw new TooManyPostsError(request.provider, request.event, request.posts.length)
   const posts = request.posts.map((post, seq) => ({ body: JSON.stringify(post), orderKey: orderKey(post, `${request.dedupeKey}#${seq}`) }))
   const { dedupeKey, provider, event, token } = request
-  return { dedupeKey, digest: dedupeDigest(dedupeKey), provider, event, token, lane: laneOf(token), posts }
+  const burst = request.burst && posts.length === 1 ? request.burst : undefined
+  return { dedupeKey, digest: dedupeDigest(dedupeKey), provider, event, token, lane: laneOf(token), posts, burst }
 }
 
 /** Commits one batch in one transaction; resolves (once durable) to each delivery's result, in order. */

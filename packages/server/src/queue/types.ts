@@ -1,4 +1,4 @@
-import type { MissivePost } from '@missive-integrations/core'
+import type { BurstPlan, MissivePost } from '@missive-integrations/core'
 import type { RateLimits } from '../delivery/rate-limiter.js'
 
 /**
@@ -34,12 +34,7 @@ export interface PostQueue {
   close(): Promise<void>
 }
 
-/**
- * One webhook's posts. Burst digests (folding a reference's posts past K per W seconds into one
- * digest post) slot in behind this: both backends commit a delivery in one transaction with its
- * order keys held, so a digest row keyed by (order key, window) can be upserted there, before
- * the 202, and claimed like any other head of its key.
- */
+/** One webhook's posts. */
 export interface EnqueueRequest {
   provider: string
   event: string | undefined
@@ -48,10 +43,17 @@ export interface EnqueueRequest {
   /** The Missive API token the posts are made with. Stored, never logged. */
   token: string
   posts: MissivePost[]
+  /**
+   * Burst digests (see bursts.ts): when the post's conversation already got `limit` posts on this
+   * token in the current window, the post folds into the window's digest post instead, in the
+   * same transaction, before the 202.
+   */
+  burst?: BurstPlan | undefined
 }
 
 export type EnqueueResult =
-  | { status: 'queued'; queued: number; ids: string[] }
+  /** `folded`: webhooks counted in a digest post instead of posts of their own (1 or absent). */
+  | { status: 'queued'; queued: number; ids: string[]; folded?: number }
   | { status: 'duplicate'; queued: 0 }
 
 export interface QueueStats {

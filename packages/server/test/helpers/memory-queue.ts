@@ -17,7 +17,9 @@ export class MemoryQueue implements PostQueue {
     if (this.refuse) throw this.refuse
     if (this.#seen.has(delivery.dedupeKey)) return { status: 'duplicate', queued: 0 }
     this.#seen.add(delivery.dedupeKey)
-    this.enqueued.push(structuredClone(delivery))
+    // The burst plan holds functions (and lives only until the commit): kept as it is.
+    const { burst, ...data } = delivery
+    this.enqueued.push({ ...structuredClone(data), ...(burst ? { burst } : {}) })
     return { status: 'queued', queued: delivery.posts.length, ids: delivery.posts.map(() => randomUUID()) }
   }
 

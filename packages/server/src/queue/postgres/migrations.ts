@@ -72,4 +72,24 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<Migration<ClientBase>> = [
       `)
     },
   },
+  {
+    version: 2,
+    description: 'burst digests',
+    up: async (db) => {
+      await db.query(`
+        -- One row per token lane and order key: its current burst window (see bursts.ts).
+        CREATE TABLE bursts (
+          lane bytea NOT NULL,
+          order_key text NOT NULL,
+          window_start bigint NOT NULL,
+          window_end bigint NOT NULL,
+          sent integer NOT NULL,
+          digest_id bigint,
+          state text,
+          PRIMARY KEY (lane, order_key)
+        );
+        CREATE INDEX bursts_window_end ON bursts (window_end);
+      `)
+    },
+  },
 ]

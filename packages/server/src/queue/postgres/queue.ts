@@ -4,6 +4,7 @@ import pg from 'pg'
 import { MISSIVE_RATE_LIMITS, type RateLimits } from '../../delivery/rate-limiter.js'
 import { DEDUPE_WINDOW_MS, dedupeDigest } from '../dedupe.js'
 import { GroupCommit, type PendingDelivery } from '../group-commit.js'
+import { burstStep, type BurstRow } from '../bursts.js'
 import { chooseHead, type KeyFirst } from '../heads.js'
 import { laneAfterClaim, laneIdleBefore, shareClaim, type StoredLane } from '../lanes.js'
 import { migrationsToRun } from '../migrations.js'
@@ -161,53 +162,108 @@ export class PostgresQueue implements QueueBackend {
       const keys = [...new Set(queued.flatMap((delivery) => delivery.posts.map((post) => post.orderKey)))]
       await this.#lockKeys(db, keys)
       const active = new Set((await db.query<{ order_key: string }>(SQL.activeKeys, [keys])).rows.map((row) => row.order_key))
-      const count = queued.reduce((sum, delivery) => sum + delivery.posts.length, 0)
-      const ids = (await db.query<{ id: number }>(SQL.nextIds, [count])).rows.map((row) => row.id).sort((a, b) => a - b)
+      const bursts = await this.#bursts(db, queued)
 
-      const columns = { id: [] as number[], key: [] as string[], seq: [] as number[], orderKey: [] as string[], afterId: [] as Array<number | null> }
-      const more = { lane: [] as Buffer[], provider: [] as string[], event: [] as Array<string | null>, token: [] as string[], body: [] as string[], head: [] as boolean[] }
-      const results = new Map<PendingDelivery, EnqueueResult>()
-      let next = 0
+      // In arrival order, each delivery's posts become rows, or its post folds into a digest (a
+      // row of this batch, or one already stored): ids are drawn for the rows, in that order.
+      const inserts: NewRow[] = []
+      const folds = new Map<number, string>()
+      const results = new Map<PendingDelivery, { rows: NewRow[]; folded: boolean }>()
       for (const delivery of queued) {
-        const first = ids[next]!
-        const own: string[] = []
+        const own: NewRow[] = []
+        const burst = delivery.burst && bursts.get(burstKey(delivery.lane, delivery.posts[0]!.orderKey))
+        if (burst) {
+          const digest = burst.digest
+          const { step, row } = burstStep(burst.row, delivery.burst!, now, digest !== undefined)
+          burst.row = row
+          burst.changed = true
+          if (step.kind === 'fold') {
+            if (typeof digest === 'object') digest.body = step.body
+            else folds.set(step.digestId, step.body)
+          } else if (step.kind === 'digest') {
+            const orderKey = delivery.posts[0]!.orderKey
+            const created: NewRow = { delivery, seq: 0, orderKey, body: step.body, dueAt: step.dueAt, key: `digest:${delivery.dedupeKey}`, event: 'digest', head: !active.has(orderKey) }
+            active.add(orderKey)
+            inserts.push(created)
+            burst.digest = created
+            // Its id is drawn below; until then, the window knows it has a digest taking folds.
+            row.digestId = NEW_DIGEST
+          }
+          if (step.kind !== 'post') {
+            results.set(delivery, { rows: own, folded: true })
+            continue
+          }
+        }
         delivery.posts.forEach(({ body, orderKey }, seq) => {
-          const id = ids[next++]!
           // As in SQLite: the head only of an idle key, and never as a follow-up.
-          const head = seq === 0 && !active.has(orderKey)
+          const row: NewRow = { delivery, seq, orderKey, body, dueAt: now, key: delivery.dedupeKey, event: delivery.event ?? null, head: seq === 0 && !active.has(orderKey) }
           active.add(orderKey)
-          columns.id.push(id)
-          columns.key.push(delivery.dedupeKey)
-          columns.seq.push(seq)
-          columns.orderKey.push(orderKey)
-          columns.afterId.push(seq === 0 ? null : first)
-          more.lane.push(delivery.lane)
-          more.provider.push(delivery.provider)
-          more.event.push(delivery.event ?? null)
-          more.token.push(delivery.token)
-          more.body.push(body)
-          more.head.push(head)
-          own.push(String(id))
+          inserts.push(row)
+          own.push(row)
         })
-        results.set(delivery, { status: 'queued', queued: own.length, ids: own })
+        results.set(delivery, { rows: own, folded: false })
       }
-      await db.query(SQL.insertPosts, [
-        columns.id,
-        columns.key,
-        columns.seq,
-        columns.orderKey,
-        columns.afterId,
-        more.lane,
-        more.provider,
-        more.event,
-        more.token,
-        more.body,
-        now,
-        more.head,
-      ])
+
+      const ids = inserts.length === 0 ? [] : (await db.query<{ id: number }>(SQL.nextIds, [inserts.length])).rows.map((row) => row.id).sort((a, b) => a - b)
+      inserts.forEach((row, i) => (row.id = ids[i]!))
+      if (inserts.length > 0) {
+        await db.query(SQL.insertPosts, [
+          inserts.map((row) => row.id),
+          inserts.map((row) => row.key),
+          inserts.map((row) => row.seq),
+          inserts.map((row) => row.orderKey),
+          // A follow-up goes after its delivery's own post (the first row of its delivery).
+          inserts.map((row) => (row.seq === 0 ? null : results.get(row.delivery)!.rows[0]!.id!)),
+          inserts.map((row) => row.delivery.lane),
+          inserts.map((row) => row.delivery.provider),
+          inserts.map((row) => row.event),
+          inserts.map((row) => row.delivery.token),
+          inserts.map((row) => row.body),
+          now,
+          inserts.map((row) => row.head),
+          inserts.map((row) => row.dueAt),
+        ])
+      }
+      if (folds.size > 0) await db.query(SQL.foldDigests, [[...folds.keys()], [...folds.values()], now])
+      const saved = [...bursts.values()].filter((burst) => burst.changed)
+      if (saved.length > 0) {
+        for (const burst of saved) if (burst.row!.digestId === NEW_DIGEST && typeof burst.digest === 'object') burst.row!.digestId = burst.digest.id!
+        await db.query(SQL.saveBursts, [JSON.stringify(saved.map((burst) => ({ lane: burst.lane.toString('hex'), order_key: burst.orderKey, ...toBurstColumns(burst.row!) })))])
+      }
       wake()
-      return batch.map((delivery) => results.get(delivery) ?? { status: 'duplicate', queued: 0 })
+      return batch.map((delivery): EnqueueResult => {
+        const result = results.get(delivery)
+        if (!result) return { status: 'duplicate', queued: 0 }
+        if (result.folded) return { status: 'queued', queued: 0, ids: [], folded: 1 }
+        return { status: 'queued', queued: result.rows.length, ids: result.rows.map((row) => String(row.id)) }
+      })
     })
+  }
+
+  /**
+   * The burst rows of a batch's bursting deliveries (their order keys are locked), each with its
+   * digest post when that is still pending — locked, so that no claim takes it while it folds.
+   */
+  async #bursts(db: pg.PoolClient, batch: readonly PendingDelivery[]): Promise<Map<string, BatchBurst>> {
+    const bursts = new Map<string, BatchBurst>()
+    for (const delivery of batch) {
+      if (!delivery.burst) continue
+      const orderKey = delivery.posts[0]!.orderKey
+      bursts.set(burstKey(delivery.lane, orderKey), { lane: delivery.lane, orderKey, row: undefined, digest: undefined, changed: false })
+    }
+    if (bursts.size === 0) return bursts
+    const wanted = [...bursts.values()]
+    const { rows } = await db.query<BurstColumns & { lane: Buffer; order_key: string }>(SQL.burstsOf, [wanted.map((burst) => burst.lane), wanted.map((burst) => burst.orderKey)])
+    const digests = rows.map((row) => row.digest_id).filter((id): id is number => id !== null)
+    const pending = new Set(
+      digests.length === 0 ? [] : (await db.query<{ id: number }>(SQL.lockPendingDigests, [digests.sort((a, b) => a - b)])).rows.map((row) => row.id),
+    )
+    for (const row of rows) {
+      const burst = bursts.get(burstKey(row.lane, row.order_key))!
+      burst.row = { windowStart: row.window_start, windowEnd: row.window_end, sent: row.sent, digestId: row.digest_id, state: row.state }
+      if (row.digest_id !== null && pending.has(row.digest_id)) burst.digest = row.digest_id
+    }
+    return bursts
   }
 
   async claim({ now, limit, limits }: ClaimOptions): Promise<QueuedPost[]> {
@@ -388,6 +444,7 @@ export class PostgresQueue implements QueueBackend {
     await this.#pool.query(SQL.pruneDelivered, [before])
     await this.#pool.query(SQL.pruneDeliveries, [before])
     await this.#pool.query(SQL.pruneLanes, [laneIdleBefore(this.#limits, now), now])
+    await this.#pool.query(SQL.pruneBursts, [now])
   }
 
   /** Commit what is waiting, stop listening, close the connections. */
@@ -524,4 +581,46 @@ function typeParser(oid: number, format?: string): (value: string) => unknown {
     return (value: string) => parse(value).map(Number)
   }
   return pg.types.getTypeParser(oid, (format ?? 'text') as 'text') as (value: string) => unknown
+}
+
+/** The id a digest created in this transaction has until its id is drawn. */
+const NEW_DIGEST = -1
+
+/** A post row one enqueue transaction inserts: a delivery's own post or follow-up, or a new digest. */
+interface NewRow {
+  delivery: PendingDelivery
+  seq: number
+  orderKey: string
+  body: string
+  dueAt: number
+  key: string
+  event: string | null
+  head: boolean
+  id?: number
+}
+
+/** A bursting key in one enqueue transaction: its stored row, and its digest post while that takes folds. */
+interface BatchBurst {
+  lane: Buffer
+  orderKey: string
+  row: BurstRow | undefined
+  /** A stored pending digest's id, or the digest row this transaction creates. */
+  digest: number | NewRow | undefined
+  changed: boolean
+}
+
+interface BurstColumns {
+  window_start: number
+  window_end: number
+  sent: number
+  digest_id: number | null
+  state: string | null
+}
+
+function burstKey(lane: Buffer, orderKey: string): string {
+  return `${lane.toString('hex')}:${orderKey}`
+}
+
+function toBurstColumns(row: BurstRow): BurstColumns {
+  return { window_start: row.windowStart, window_end: row.windowEnd, sent: row.sent, digest_id: row.digestId, state: row.state }
 }

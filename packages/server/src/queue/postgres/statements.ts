@@ -29,9 +29,26 @@ export const SQL = {
   insertPosts: `
     INSERT INTO posts (id, delivery_key, seq, order_key, after_id, lane, provider, event, token, body, state, is_head,
       attempts, due_at, created_at, updated_at)
-    SELECT id, delivery_key, seq, order_key, after_id, lane, provider, event, token, body, 'pending', is_head, 0, $11, $11, $11
+    SELECT id, delivery_key, seq, order_key, after_id, lane, provider, event, token, body, 'pending', is_head, 0, due_at, $11, $11
     FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::bigint[], $6::bytea[], $7::text[], $8::text[], $9::text[], $10::text[],
-      $12::boolean[]) AS p(id, delivery_key, seq, order_key, after_id, lane, provider, event, token, body, is_head)`,
+      $12::boolean[], $13::bigint[]) AS p(id, delivery_key, seq, order_key, after_id, lane, provider, event, token, body, is_head, due_at)`,
+  // Burst windows (see bursts.ts) of the keys a batch holds locked.
+  burstsOf: `
+    SELECT b.lane, b.order_key, b.window_start, b.window_end, b.sent, b.digest_id, b.state
+    FROM bursts b JOIN unnest($1::bytea[], $2::text[]) AS k(lane, order_key) ON b.lane = k.lane AND b.order_key = k.order_key`,
+  // A digest still pending takes more folds; locked, so that no claim takes it meanwhile (a claim
+  // that took it first has made it in flight: a new digest starts).
+  lockPendingDigests: "SELECT id FROM posts WHERE id = ANY($1) AND state = 'pending' ORDER BY id FOR UPDATE",
+  foldDigests: `
+    UPDATE posts SET body = f.body, updated_at = $3 FROM unnest($1::bigint[], $2::text[]) AS f(id, body)
+    WHERE posts.id = f.id AND posts.state = 'pending'`,
+  saveBursts: `
+    INSERT INTO bursts (lane, order_key, window_start, window_end, sent, digest_id, state)
+    SELECT decode(b.lane, 'hex'), b.order_key, b.window_start, b.window_end, b.sent, b.digest_id, b.state
+    FROM jsonb_to_recordset($1::jsonb) AS b(lane text, order_key text, window_start bigint, window_end bigint, sent integer, digest_id bigint, state text)
+    ON CONFLICT (lane, order_key) DO UPDATE SET window_start = excluded.window_start, window_end = excluded.window_end, sent = excluded.sent,
+      digest_id = excluded.digest_id, state = excluded.state`,
+  pruneBursts: 'DELETE FROM bursts WHERE window_end < $1',
   // Sent after the commit, on its own: a transaction that notifies holds a database-wide lock
   // through its commit, which would serialise every instance's commits.
   notify: "SELECT pg_notify($1, '')",

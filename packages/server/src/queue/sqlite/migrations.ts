@@ -94,4 +94,23 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<Migration<Database.Database>> = [
       db.exec("UPDATE posts SET attempts = attempts + 1 WHERE state = 'in_flight'")
     },
   },
+  {
+    // Burst digests (see bursts.ts): one row per token lane and order key, for the current window.
+    version: 4,
+    description: 'burst digests',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE bursts (
+          lane BLOB NOT NULL,
+          order_key TEXT NOT NULL,
+          window_start INTEGER NOT NULL,
+          window_end INTEGER NOT NULL,
+          sent INTEGER NOT NULL,
+          digest_id INTEGER,
+          state TEXT,
+          PRIMARY KEY (lane, order_key)
+        ) WITHOUT ROWID;
+        CREATE INDEX bursts_window_end ON bursts (window_end);
+      `),
+  },
 ]

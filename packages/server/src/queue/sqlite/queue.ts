@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import { MISSIVE_RATE_LIMITS, type RateLimits } from '../../delivery/rate-limiter.js'
 import { DEDUPE_WINDOW_MS, DedupeIndex, dedupeDigest } from '../dedupe.js'
 import { GroupCommit, type PendingDelivery } from '../group-commit.js'
+import { burstStep, type BurstRow } from '../bursts.js'
 import { chooseHead, type KeyFirst } from '../heads.js'
 import { laneAfterClaim, laneIdleBefore, shareClaim, type StoredLane } from '../lanes.js'
 import { latestVersion, migrationsToRun } from '../migrations.js'
@@ -24,7 +25,7 @@ import type {
   RetryRequest,
 } from '../types.js'
 import { SQLITE_MIGRATIONS } from './migrations.js'
-import { SQL, type LaneRow } from './statements.js'
+import { SQL, type BurstDbRow, type LaneRow } from './statements.js'
 import { WalSync, type FlushFile } from './wal-sync.js'
 import { lockDataDir } from './writer-lock.js'
 
@@ -184,6 +185,10 @@ export class SqliteQueue implements QueueBackend {
     if (this.#dedupe.receivedAt(delivery.digest, now) !== undefined) return { status: 'duplicate', queued: 0 }
     this.#statements.recordDelivery.run(delivery.dedupeKey, now)
     received.set(delivery.digest, now)
+    if (delivery.burst) {
+      const folded = this.#fold(delivery, now)
+      if (folded) return folded
+    }
     const ids: string[] = []
     let firstId: number | null = null
     delivery.posts.forEach(({ body, orderKey }, seq) => {
@@ -209,6 +214,46 @@ export class SqliteQueue implements QueueBackend {
       ids.push(String(lastInsertRowid))
     })
     return { status: 'queued', queued: ids.length, ids }
+  }
+
+  /**
+   * A burst: the post goes out as it is (undefined: #insert queues it), or folds into its window's
+   * digest post, rewritten or created here (see bursts.ts).
+   */
+  #fold(delivery: PendingDelivery, now: number): EnqueueResult | undefined {
+    const { orderKey } = delivery.posts[0]!
+    const stored = this.#statements.burstOf.get(delivery.lane, orderKey)
+    const row: BurstRow | undefined = stored && {
+      windowStart: stored.window_start,
+      windowEnd: stored.window_end,
+      sent: stored.sent,
+      digestId: stored.digest_id,
+      state: stored.state,
+    }
+    const { step, row: next } = burstStep(row, delivery.burst!, now, stored?.digest_pending === 1)
+    if (step.kind === 'fold') {
+      this.#statements.foldDigest.run(step.body, now, step.digestId)
+    } else if (step.kind === 'digest') {
+      const head = this.#statements.hasActive.get(orderKey) === undefined ? 1 : 0
+      const { lastInsertRowid } = this.#statements.insertPost.run(
+        `digest:${delivery.dedupeKey}`,
+        0,
+        orderKey,
+        null,
+        delivery.lane,
+        delivery.provider,
+        'digest',
+        delivery.token,
+        step.body,
+        head,
+        step.dueAt,
+        now,
+        now,
+      )
+      next.digestId = Number(lastInsertRowid)
+    }
+    this.#statements.saveBurst.run({ lane: delivery.lane, orderKey, ...next })
+    return step.kind === 'post' ? undefined : { status: 'queued', queued: 0, ids: [], folded: 1 }
   }
 
   /** Move the head of `key` to the post that may go out next (see heads.ts). */
@@ -391,6 +436,7 @@ export class SqliteQueue implements QueueBackend {
       this.#statements.pruneDelivered.run(before)
       this.#statements.pruneDeliveries.run(before)
       this.#statements.pruneLanes.run(laneIdleBefore(this.#limits, now), now)
+      this.#statements.pruneBursts.run(now)
     })()
     this.#dedupe.prune(before)
     // Without this the file and its log only ever grow: a burst's pages stay allocated for good.
@@ -491,6 +537,12 @@ function prepareStatements(db: Database.Database) {
     pruneDelivered: db.prepare<[number]>(SQL.pruneDelivered),
     pruneDeliveries: db.prepare<[number]>(SQL.pruneDeliveries),
     pruneLanes: db.prepare<[number, number]>(SQL.pruneLanes),
+    burstOf: db.prepare<[Buffer, string], BurstDbRow>(SQL.burstOf),
+    saveBurst: db.prepare<{ lane: Buffer; orderKey: string; windowStart: number; windowEnd: number; sent: number; digestId: number | null; state: string | null }>(
+      SQL.saveBurst,
+    ),
+    foldDigest: db.prepare<[string, number, number]>(SQL.foldDigest),
+    pruneBursts: db.prepare<[number]>(SQL.pruneBursts),
     recover: db.prepare<[number]>(SQL.recover),
     probe: db.prepare<[string]>(SQL.probe),
   }

@@ -8,6 +8,16 @@ export interface LaneRow {
   due: number
 }
 
+/** A burst row as stored (see bursts.ts). */
+export interface BurstDbRow {
+  window_start: number
+  window_end: number
+  sent: number
+  digest_id: number | null
+  state: string | null
+  digest_pending: number
+}
+
 /**
  * Every statement the SQLite queue runs, as text; they mirror postgres/statements.ts, less what
  * only several instances need (locks). INDEXED BY where the planner, without statistics, would
@@ -20,6 +30,16 @@ export const SQL = {
   insertPost: `INSERT INTO posts (delivery_key, seq, order_key, after_id, lane, provider, event, token, body, state, is_head,
          attempts, due_at, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0, ?, ?, ?)`,
+  // A key's burst window, and whether its digest post is still pending (it takes more folds).
+  burstOf: `SELECT window_start, window_end, sent, digest_id, state,
+         (SELECT state = 'pending' FROM posts WHERE posts.id = bursts.digest_id) AS digest_pending
+       FROM bursts WHERE lane = ? AND order_key = ?`,
+  saveBurst: `INSERT INTO bursts (lane, order_key, window_start, window_end, sent, digest_id, state)
+       VALUES (@lane, @orderKey, @windowStart, @windowEnd, @sent, @digestId, @state)
+       ON CONFLICT (lane, order_key) DO UPDATE SET window_start = excluded.window_start, window_end = excluded.window_end,
+         sent = excluded.sent, digest_id = excluded.digest_id, state = excluded.state`,
+  foldDigest: "UPDATE posts SET body = ?, updated_at = ? WHERE id = ? AND state = 'pending'",
+  pruneBursts: 'DELETE FROM bursts WHERE window_end < ?',
   // Lanes with a head due now, by a loose index scan of posts_due (one probe per lane, not per
   // post), with their stored state and their posts in flight.
   dueLanes: `WITH RECURSIVE l(lane) AS (
