@@ -2,7 +2,7 @@
 // DATABASE_URL is set, and always in CI), so that the HTTP layer and the worker can count on the
 // same semantics whichever backend a server runs on.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { MissivePost } from '@missive-integrations/core'
+import type { BurstPlan, MissivePost } from '@missive-integrations/core'
 import { rateLimits, type RateLimits } from '../../src/delivery/rate-limiter.ts'
 import { DEDUPE_WINDOW_MS } from '../../src/queue/dedupe.ts'
 import { MAX_POSTS_PER_WEBHOOK, TooManyPostsError } from '../../src/queue/errors.ts'
@@ -296,6 +296,106 @@ export function describeQueueBackend(factory: BackendFactory): void {
       await expect(queue.enqueue(delivery('later', [post('a')]))).rejects.toThrow(/closed/)
       const reopened = await store.open()
       expect((await reopened.stats()).pending).toBe(1)
+    })
+
+    describe('burst digests', () => {
+      const WINDOW = 60_000
+      /** A plan whose digest says how many it folded and which webhooks: enough to see every count. */
+      const burst = (reference: string, name: string, limit = 2): BurstPlan => ({
+        limit,
+        windowMs: WINDOW,
+        fold: (previous, at) => {
+          const names = [...((previous?.data as string[] | undefined) ?? []), name]
+          const state = { count: (previous?.count ?? 0) + 1, first: previous?.first ?? at, last: at, events: {}, data: names }
+          return { state, post: post(reference, `digest of ${state.count}: ${names.join(' ')}`) }
+        },
+      })
+      const webhook = (reference: string, n: number, token = 'token-a', limit = 2) => ({
+        ...delivery(`rollbar:${reference}:${n}`, [post(reference, `${reference} #${n}`)], token),
+        burst: burst(reference, `#${n}`, limit),
+      })
+
+      it('sends a conversation’s first posts of a window, folds the rest into one digest post due when the window ends', async () => {
+        let now = 1_700_000_000_000
+        const queue = await store.open({ now: () => now })
+        const results = []
+        for (let n = 1; n <= 5; n++) {
+          results.push(await queue.enqueue(webhook('item-1', n)))
+          now += 1_000
+        }
+        expect(results.slice(0, 2).map((result) => [result.status, result.queued])).toEqual([
+          ['queued', 1],
+          ['queued', 1],
+        ])
+        expect(results.slice(2)).toEqual([0, 0, 0].map(() => ({ status: 'queued', queued: 0, ids: [], folded: 1 })))
+        // Folded webhooks are committed: a redelivery is a duplicate.
+        expect(await queue.enqueue(webhook('item-1', 4))).toEqual({ status: 'duplicate', queued: 0 })
+        expect((await queue.stats()).pending).toBe(3)
+
+        const start = 1_700_000_000_000
+        const first = await claimAll(queue, now)
+        expect(texts(first)).toEqual(['item-1 #1'])
+        await queue.complete(first[0]!)
+        const second = await claimAll(queue, now)
+        expect(texts(second)).toEqual(['item-1 #2'])
+        await queue.complete(second[0]!)
+        // The digest waits for its window's end.
+        expect(await claimAll(queue, start + WINDOW - 1)).toEqual([])
+        expect(await queue.nextAttemptAfter(now, ROOMY)).toBe(start + WINDOW)
+        const digest = await claimAll(queue, start + WINDOW)
+        expect(digest).toMatchObject([{ event: 'digest', provider: 'github', token: 'token-a' }])
+        expect(texts(digest)).toEqual(['digest of 3: #3 #4 #5'])
+        await queue.complete(digest[0]!)
+
+        // The next window starts afresh.
+        now = start + WINDOW + 5_000
+        expect((await queue.enqueue(webhook('item-1', 6))).queued).toBe(1)
+        expect(texts(await claimAll(queue, now))).toEqual(['item-1 #6'])
+      })
+
+      it('keeps a window per conversation and per token', async () => {
+        const now = 1_700_000_000_000
+        const queue = await store.open({ now: () => now })
+        const outcomes = []
+        for (let n = 1; n <= 3; n++) {
+          outcomes.push((await queue.enqueue(webhook('item-1', n))).queued)
+          outcomes.push((await queue.enqueue(webhook('item-2', n))).queued)
+          outcomes.push((await queue.enqueue({ ...webhook('item-1', n, 'token-b'), dedupeKey: `b:${n}` })).queued)
+        }
+        expect(outcomes).toEqual([1, 1, 1, 1, 1, 1, 0, 0, 0])
+        expect((await queue.stats()).pending).toBe(9)
+      })
+
+      it('starts a new digest when the window’s digest is already out, so no count is lost', async () => {
+        let now = 1_700_000_000_000
+        const queue = await store.open({ now: () => now })
+        await queue.enqueue(webhook('item-1', 1, 'token-a', 0))
+        // Limit 0 would mean "digests off" to core; for the queue it folds from the first.
+        const first = await claimAll(queue, now + WINDOW)
+        expect(texts(first)).toEqual(['digest of 1: #1'])
+        // The digest is in flight (claimed with a clock a little ahead of this one): a new digest, due at the same window end.
+        now += 1_000
+        expect(await queue.enqueue(webhook('item-1', 2, 'token-a', 0))).toMatchObject({ folded: 1 })
+        await queue.complete(first[0]!)
+        expect(texts(await claimAll(queue, now + WINDOW))).toEqual(['digest of 1: #2'])
+      })
+
+      it('keeps folded counts across a restart', async () => {
+        const now = 1_700_000_000_000
+        const first = await store.open({ now: () => now })
+        for (let n = 1; n <= 4; n++) await first.enqueue(webhook('item-1', n))
+        await first.close()
+        const queue = await store.open({ now: () => now })
+        for (let n = 5; n <= 6; n++) expect(await queue.enqueue(webhook('item-1', n))).toMatchObject({ folded: 1 })
+        const sent: string[] = []
+        for (let round = 0; round < 3; round++) {
+          for (const item of await claimAll(queue, now + WINDOW)) {
+            sent.push(item.post.text!)
+            await queue.complete(item)
+          }
+        }
+        expect(sent).toEqual(['item-1 #1', 'item-1 #2', 'digest of 4: #3 #4 #5 #6'])
+      })
     })
 
     describe('with a delivery worker and a Missive stand-in', () => {
