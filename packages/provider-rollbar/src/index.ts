@@ -1,6 +1,9 @@
 import {
   Integration,
   InvalidOptionsError,
+  describeSpan,
+  formatCount,
+  readPayload,
   bold,
   code,
   firstLine,
@@ -11,6 +14,7 @@ import {
   capitalize,
   rich,
   type AttachmentField,
+  type Digest,
   type Handlers,
   type IntegrationResult,
   type PayloadReader,
@@ -106,6 +110,11 @@ export default class Rollbar extends Integration<RollbarOptions> {
 
   override get skipped(): Readonly<Record<string, string>> {
     return SKIPPED_EVENTS
+  }
+
+  /** A storm of one item's occurrences: how many, of which levels and environments, linked to the item. */
+  override get digest(): Digest<ItemDigest, RollbarOptions> {
+    return ITEM_DIGEST
   }
 
   // Rollbar does not sign its webhooks, so there is no `verify`: the sealed URL token is the
@@ -232,4 +241,52 @@ function checkedOptions(provider: string, options: ProviderOptions | undefined):
     }
   }
   return options as RollbarOptions
+}
+
+/** What a burst digest of an item's events keeps: counts, not the events. */
+interface ItemDigest {
+  title: string
+  url: string | undefined
+  levels: Partial<Record<Level, number>>
+  environments: Record<string, number>
+}
+
+/** Levels from the most severe: a digest is colored by the worst it folded. */
+const SEVERITY: readonly Level[] = ['critical', 'error', 'warning', 'info', 'debug']
+
+/**
+ * "1,996 more occurrences of #42 TypeError: … between 14:00:03 and 14:04:58 UTC", with the levels
+ * and environments they came in, colored by the worst level: a storm of one item is one post.
+ */
+const ITEM_DIGEST: Digest<ItemDigest, RollbarOptions> = {
+  fold(summary, { payload, options, event }) {
+    const data = readPayload(payload, 'rollbar', event).object('data')
+    const item = data.optionalObject('item')
+    const occurrence = data.optionalObject('occurrence')
+    const level = (occurrence && levelOf(occurrence, 'level')) ?? (item && levelOf(item, 'level'))
+    const environment = occurrence?.optionalString('environment') ?? item?.optionalString('environment')
+    const next: ItemDigest = summary ?? {
+      title: item ? itemTitle(item) : 'this item',
+      url: item?.optionalId('counter') ? itemLinks(item, checkedOptions('rollbar', options)).item : undefined,
+      levels: {},
+      environments: {},
+    }
+    if (level) next.levels[level] = (next.levels[level] ?? 0) + 1
+    if (environment) next.environments[environment] = (next.environments[environment] ?? 0) + 1
+    return next
+  },
+  render(summary, burst) {
+    const occurrences = Object.keys(burst.events).every((event) => event === 'occurrence')
+    const what = `${formatCount(burst.count)} more ${occurrences ? (burst.count === 1 ? 'occurrence' : 'occurrences') : burst.count === 1 ? 'notification' : 'notifications'}`
+    const counts = (entries: Array<[string, number]>) => entries.map(([name, count]) => `${name} ${formatCount(count)}`).join(', ')
+    const levels = SEVERITY.filter((level) => summary.levels[level]).map((level): [string, number] => [level, summary.levels[level]!])
+    const environments = Object.entries(summary.environments).sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    const sentence = lines(
+      rich`${bold(what)} of ${summary.url ? link(summary.url, summary.title) : summary.title} ${describeSpan(burst.first, burst.last)}`,
+      levels.length > 0 ? rich`Levels: ${counts(levels)}` : undefined,
+      environments.length > 0 ? rich`Environments: ${counts(environments)}` : undefined,
+    )
+    const color = COLORS.level[levels[0]?.[0] as Level | undefined ?? 'error']
+    return { color, notification: sentence.plain, attachments: [{ text: sentence.text, color }] }
+  },
 }

@@ -20,6 +20,36 @@ const failure = rejectionOf
 
 const ITEM = { id: 1, counter: 2, title: 'Boom', level: 40 }
 
+describe('rollbar burst digests', () => {
+  it('counts a storm of one item’s occurrences by level and environment, colored by the worst, linked to the item', () =>
+    kit.expectDigest(['occurrence__warning_with_person', 'occurrence__error', 'occurrence__error', 'occurrence__warning_with_person', 'occurrence__error'], {
+      references: ['496735830'],
+      subject: 'new again again',
+      color: '#c00',
+      notification: '5 more occurrences of new again again between 14:00:00 and 14:00:04 UTC\nLevels: error 3, warning 2\nEnvironments: production 5',
+      attachments: [
+        {
+          text: '*5 more occurrences* of <https://rollbar.com/acme/web/items/10|new again again> between 14:00:00 and 14:00:04 UTC\nLevels: error 3, warning 2\nEnvironments: production 5',
+          color: '#c00',
+        },
+      ],
+    }))
+
+  it('says notifications, not occurrences, when other item events folded too', () =>
+    kit.expectDigest(['item_velocity__10_in_5_minutes', 'reactivated_item__error', 'reopened_item__error', 'resolved_item__error'], {
+      references: ['495300143'],
+      subject: 'All set.',
+      color: '#c00',
+      notification: '4 more notifications of All set. between 14:00:00 and 14:00:03 UTC\nLevels: critical 1, error 3\nEnvironments: production 4',
+      attachments: [
+        {
+          text: '*4 more notifications* of <https://rollbar.com/acme/web/items/3|All set.> between 14:00:00 and 14:00:03 UTC\nLevels: critical 1, error 3\nEnvironments: production 4',
+          color: '#c00',
+        },
+      ],
+    }))
+})
+
 describe('rollbar fixtures', () => {
   it('new_item__error', () =>
     kit.expectPosts('new_item__error', [

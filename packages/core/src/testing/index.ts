@@ -17,6 +17,7 @@ import { deepStrictEqual, AssertionError } from 'node:assert/strict'
 import nock from 'nock'
 import { listFixtures, loadFixture, senderRequest, type Fixture, type FixturesDir } from '../fixtures.js'
 import { handleWebhook, type Endpoint, type WebhookOutcome } from '../handle-webhook.js'
+import type { DigestState } from '../burst.js'
 import type { Integration } from '../integration.js'
 import { MissiveClient } from '../missive-client.js'
 import { toMissivePost, type MissivePost, type PostOptions } from '../post.js'
@@ -105,12 +106,16 @@ async function handled(integration: Integration, request: WebhookRequest, endpoi
 export async function deliver(integration: Integration, request: WebhookRequest, endpoint: Endpoint): Promise<Delivery> {
   const { event, outcome } = await handled(integration, request, endpoint)
   if (outcome.kind === 'skipped') return { event, outcome, requests: [] }
+  return { event, outcome, requests: await sendPosts(endpoint.token, outcome.posts) }
+}
 
+/** Send posts to the intercepted Missive API (network disabled) and return the requests as they went out. */
+async function sendPosts(token: string, posts: readonly MissivePost[]): Promise<CapturedRequest[]> {
   nock.disableNetConnect()
   const requests: CapturedRequest[] = []
   const scope = nock(new URL(TEST_API_BASE_URL).origin)
     .post('/v1/posts')
-    .times(outcome.posts.length)
+    .times(posts.length)
     .reply(async (request) => {
       requests.push({
         method: request.method,
@@ -123,13 +128,16 @@ export async function deliver(integration: Integration, request: WebhookRequest,
     })
   try {
     const client = new MissiveClient({ baseUrl: TEST_API_BASE_URL, timeoutMs: 5_000 })
-    for (const post of outcome.posts) await client.createPost(endpoint.token, post)
-    if (!scope.isDone()) throw new AssertionError({ message: `expected ${outcome.posts.length} Missive API requests, got ${requests.length}` })
+    for (const post of posts) await client.createPost(token, post)
+    if (!scope.isDone()) throw new AssertionError({ message: `expected ${posts.length} Missive API requests, got ${requests.length}` })
   } finally {
     nock.removeInterceptor({ hostname: new URL(TEST_API_BASE_URL).hostname, protocol: 'https', method: 'POST', path: '/v1/posts' })
   }
-  return { event, outcome, requests }
+  return requests
 }
+
+/** When the kit's bursts start: webhooks of a burst arrive a second apart from here. */
+export const BURST_START = Date.UTC(2026, 0, 15, 14, 0, 0)
 
 /** A provider's fixture-driven test helpers. */
 export interface FixtureKit {
@@ -143,6 +151,12 @@ export interface FixtureKit {
   expectPosts(name: string, posts: ExpectedPost[], settings?: DeliverSettings): Promise<Delivery>
   /** Assert the exact `posts` objects of the `POST /v1/posts` bodies, envelope included, in order. */
   expectRequests(name: string, posts: MissivePost[], settings?: DeliverSettings): Promise<Delivery>
+  /**
+   * Fold these fixtures, in order and a second apart from {@link BURST_START}, into one burst
+   * digest (as the queue does past the endpoint's `burst_limit`), send it, and assert what the
+   * provider's digest decides, as `expectPosts` does for a post.
+   */
+  expectDigest(names: readonly string[], post: ExpectedPost, settings?: DeliverSettings): Promise<CapturedRequest>
   /** Assert the fixture is skipped, with a reason matching. */
   expectSkip(name: string, reason: string | RegExp, settings?: DeliverSettings): Promise<Delivery>
   /** Assert every declared event has a fixture, every fixture's event is declared, and every fixture was tested. */
@@ -212,6 +226,23 @@ export function fixtureKit(integration: Integration, dir: FixturesDir, defaults:
       const envelope = (postOptions: PostOptions) =>
         posts.map((post, i) => toMissivePost(integration, validateResult(post, context, `expected[${i}]`), postOptions))
       return expectRequests(name, envelope, settings)
+    },
+    async expectDigest(names, post, settings = {}) {
+      const endpoint = endpointOf(settings)
+      let digest: { state: DigestState; post: MissivePost } | undefined
+      for (const [i, name] of names.entries()) {
+        tested.add(name)
+        const { outcome } = await handled(integration, fixtureRequest(integration, loadFixture(dir, name), settings), endpoint)
+        if (outcome.kind !== 'posts' || !outcome.delivery.burst) {
+          throw new AssertionError({ message: `expected ${name} to be a post that can fold into a burst digest, got ${outcome.kind === 'posts' ? `${outcome.posts.length} posts` : outcome.kind}` })
+        }
+        digest = outcome.delivery.burst.fold(digest?.state, BURST_START + i * 1000)
+      }
+      if (!digest) throw new AssertionError({ message: 'expectDigest needs at least one fixture' })
+      const [request] = await sendPosts(endpoint.token, [digest.post])
+      const expected = toMissivePost(integration, validateResult(post, { provider: integration.id, event: 'digest (expected)' }), endpoint.postOptions)
+      deepStrictEqual(request!.body.posts, expected)
+      return request!
     },
     async expectSkip(name, reason, settings) {
       const delivery = await run(name, settings)
