@@ -1,18 +1,14 @@
 // kill -9 in the middle of a load: the server is a child process (the built CLI), killed without
 // warning while posts are being delivered, then restarted on the same DATA_DIR. Every webhook it
 // acknowledged must reach the Missive stand-in exactly once.
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort, startMissiveStandIn } from './helpers/missive-stand-in.ts'
 import type { MissiveStandIn } from './helpers/missive-stand-in.ts'
+import { CLI, kill, killAll, REPO_ROOT, startServer, waitFor } from './helpers/server-process.ts'
 
-const SERVER_DIR = resolve(import.meta.dirname, '..')
-const REPO_ROOT = resolve(SERVER_DIR, '../..')
-const CLI = join(SERVER_DIR, 'dist/cli.js')
 const FIXTURE = join(REPO_ROOT, 'packages/provider-rollbar/fixtures/new_item__error.json')
 const WEBHOOKS = 200
 const MISSIVE_TOKEN = 'durability-missive-token'
@@ -20,19 +16,17 @@ const MARKER = /durability-marker-(\d+)\b/
 
 let standIn: MissiveStandIn
 let dataDir: string
-const children = new Set<ChildProcess>()
 
 beforeAll(async () => {
   standIn = await startMissiveStandIn()
   dataDir = mkdtempSync(join(tmpdir(), 'durability-'))
 })
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL')
+  await killAll()
   await standIn?.close()
   if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })
 
-// The test runs the built CLI (turbo builds before it tests); run `npx tsup` to run it alone.
 describe.skipIf(!existsSync(CLI) || !existsSync(FIXTURE))('durability (kill -9)', () => {
   it('delivers every acknowledged webhook exactly once across a kill -9 and a restart', { timeout: 60_000 }, async () => {
     const port = await freePort()
@@ -104,37 +98,3 @@ describe.skipIf(!existsSync(CLI) || !existsSync(FIXTURE))('durability (kill -9)'
     expect(standIn.accepted.every((request) => request.token === MISSIVE_TOKEN)).toBe(true)
   })
 })
-
-async function startServer(env: NodeJS.ProcessEnv, base: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'start'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] })
-  children.add(child)
-  let stderr = ''
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  child.on('exit', () => children.delete(child))
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}: ${stderr}`)
-      return fetch(`${base}/healthz`).then(
-        (response) => response.ok,
-        () => false,
-      )
-    },
-    15_000,
-    'the server to listen',
-  )
-  return child
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGKILL')
-  await exited
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
