@@ -61,3 +61,29 @@ export function redact(text: string, ...secrets: readonly (string | undefined)[]
   for (const secret of secrets) if (secret) result = result.split(secret).join('[redacted]')
   return result
 }
+
+/**
+ * What `stripHtmlComments` looks for, left to right: a fenced code block (kept: a comment in a
+ * code sample is code), an inline code span (kept), or an HTML comment: `<!-- … -->` over any
+ * number of lines, CommonMark's empty `<!-->` and `<!--->`, and an unterminated `<!--`, which
+ * hides the rest of the text as it does on GitHub and GitLab. A comment alone on its line takes
+ * its line break with it.
+ * @see https://spec.commonmark.org/0.31.2/#html-comment
+ */
+const COMMENT_OR_CODE =
+  /^ {0,3}(`{3,}|~{3,})[^\n]*(?:\n[\s\S]*?)?(?:\n {0,3}\1[`~]*[ \t]*\r?$|(?![\s\S]))|(`+)[\s\S]*?\2|<!--(?:-?>|[\s\S]*?(?:-->|(?![\s\S])))([ \t]*(?:\r?\n|(?![\s\S])))?/gm
+
+/**
+ * User-written Markdown (an issue or pull request body, a comment, a description) without its
+ * HTML comments: issue and pull request templates are full of `<!-- describe your change -->`,
+ * which GitHub and GitLab do not show either. Code blocks and code spans are left as written.
+ */
+export function stripHtmlComments(value: string): string {
+  // Nearly every body has none: test before scanning.
+  if (!value.includes('<!--')) return value
+  return value.replace(COMMENT_OR_CODE, (match: string, fence: string | undefined, tick: string | undefined, trailing: string | undefined, offset: number) => {
+    if (fence !== undefined || tick !== undefined) return match
+    const atLineStart = offset === 0 || value[offset - 1] === '\n'
+    return atLineStart ? '' : (trailing ?? '')
+  })
+}

@@ -29,8 +29,6 @@ export { sign, verify, MAX_CLOCK_SKEW_MS, NONCE_HEADER, SIGNATURE_HEADER, TIMEST
 export const SKIPPED_EVENTS: Readonly<Record<string, string>> = {
   'post.tag_added': 'post.tag_added is triage bookkeeping; tags are not posted',
   'post.tag_removed': 'post.tag_removed is triage bookkeeping; tags are not posted',
-  'post.jira_issue_unlinked':
-    'post.jira_issue_unlinked carries the post after the change, which no longer names the unlinked issue; nothing useful to post',
   'comment.edited': 'comment.edited is not posted: the comment is already in the conversation as first written',
   'comment.deleted': 'comment.deleted is not posted: a post in Missive cannot be taken back',
   'vote.deleted': 'vote.deleted is not posted: only vote milestones (every voteStep-th vote) are',
@@ -155,21 +153,21 @@ const HANDLERS: Handlers<CannyOptions> = {
   }),
   'post.status_changed': withObject((post) => {
     const board = post.object('board')
-    // changeComment ({value, imageURLs}) is the note the admin wrote with the change. The API
-    // reference documents it on the status change object; on the post it is undocumented, so it
-    // is optional here. @see https://developers.canny.io/api-reference#list_status_changes
+    // changeComment ({value, imageURLs}) is the note the admin wrote with the change, and changer
+    // (a user) the admin: the API reference documents both on the status change object; on the
+    // post in this event they are undocumented, so both are optional here.
+    // @see https://developers.canny.io/api-reference#list_status_changes
     const comment = post.optionalObject('changeComment')
-    const text = lines(rich`${postLink(post, board)} has been marked as ${bold(post.string('status'))}`, comment?.optionalString('value'))
+    const changer = post.optionalObject('changer')?.optionalString('name')
+    const status = bold(post.string('status'))
+    const sentence = changer
+      ? rich`${bold(changer)} changed the status of ${postLink(post, board)} to ${status}`
+      : rich`${postLink(post, board)} has been marked as ${status}`
+    const text = lines(sentence, comment?.optionalString('value'))
     return postResult(post, board, text.plain, withImage({ text: text.text, color: statusColor(post) }, comment))
   }),
-  'post.jira_issue_linked': withObject((post) => {
-    const board = post.object('board')
-    const issues = post.objects('jira.linkedIssues').map((issue) => link(issue.optionalString('url'), issue.optionalString('key') ?? issue.id('id')))
-    const text = issues.length > 0
-      ? rich`${postLink(post, board)} is linked to Jira: ${join(issues, ', ')}`
-      : rich`${postLink(post, board)} was linked to a Jira issue`
-    return postResult(post, board, text.plain, { text: text.text, color: statusColor(post) })
-  }),
+  'post.jira_issue_linked': jiraIssueHandler('linked'),
+  'post.jira_issue_unlinked': jiraIssueHandler('unlinked'),
   'comment.created': withObject((comment) => {
     const post = comment.object('post')
     // The comment carries the board; the post inside it does not.
@@ -191,6 +189,34 @@ const HANDLERS: Handlers<CannyOptions> = {
     const text = rich`${postLink(post, board)} hit ${bold(`${score} votes`)}`
     return postResult(post, board, text.plain, { text: text.text, color: COLORS.vote })
   }),
+}
+
+/**
+ * A Jira issue linked to or unlinked from a post, in the post's conversation. Deliveries carry the
+ * issue as `object.issue` (`{key, url, summary}`) next to the post (`object.post`; the post's own
+ * fields in `object` are read too). Without an issue, a linked post's `jira.linkedIssues` (the
+ * older shape) are listed instead.
+ */
+function jiraIssueHandler(change: 'linked' | 'unlinked') {
+  return withObject((object) => {
+    const post = object.optionalObject('post') ?? object
+    const board = object.optionalObject('board') ?? post.object('board')
+    const issue = object.optionalObject('issue')
+    let text: RichText
+    if (issue) {
+      const key = issue.optionalString('key')
+      const url = issue.optionalString('url')
+      const named = key ? rich`Jira issue ${link(url, key)}` : link(url, 'a Jira issue')
+      const sentence = change === 'linked' ? rich`${postLink(post, board)} was linked to ${named}` : rich`${postLink(post, board)} was unlinked from ${named}`
+      text = lines(sentence, issue.optionalString('summary'))
+    } else if (change === 'unlinked') {
+      text = rich`${postLink(post, board)} was unlinked from a Jira issue`
+    } else {
+      const issues = post.objects('jira.linkedIssues').map((linked) => link(linked.optionalString('url'), linked.optionalString('key') ?? linked.id('id')))
+      text = issues.length > 0 ? rich`${postLink(post, board)} is linked to Jira: ${join(issues, ', ')}` : rich`${postLink(post, board)} was linked to a Jira issue`
+    }
+    return postResult(post, board, text.plain, { text: text.text, color: statusColor(post) })
+  })
 }
 
 /** Every Canny post lands in its post's conversation, colored by the post's status. */

@@ -129,6 +129,17 @@ describe('canny fixtures', () => {
       },
     ]))
 
+  it('post.status_changed__complete_by_admin', () =>
+    kit.expectPosts('post.status_changed__complete_by_admin', [
+      {
+        references: [DARK_MODE_REF],
+        subject: 'Dark mode',
+        color: '#6dd345',
+        notification: 'Jon Admin changed the status of Feature Requests: Dark mode to complete',
+        attachments: [{ text: `*Jon Admin* changed the status of ${DARK_MODE_LINK} to *complete*`, color: '#6dd345' }],
+      },
+    ]))
+
   it('post.jira_issue_linked__one_issue', () =>
     kit.expectPosts('post.jira_issue_linked__one_issue', [
       {
@@ -137,6 +148,38 @@ describe('canny fixtures', () => {
         color: '#1fa0ff',
         notification: 'Feature Requests: Dark mode is linked to Jira: APP-427',
         attachments: [{ text: `${DARK_MODE_LINK} is linked to Jira: <https://acme.atlassian.net/browse/APP-427|APP-427>`, color: '#1fa0ff' }],
+      },
+    ]))
+
+  it('post.jira_issue_linked__with_issue', () =>
+    kit.expectPosts('post.jira_issue_linked__with_issue', [
+      {
+        references: [DARK_MODE_REF],
+        subject: 'Dark mode',
+        color: '#1fa0ff',
+        notification: 'Feature Requests: Dark mode was linked to Jira issue APP-427\nDark mode for the inbox and the composer',
+        attachments: [
+          {
+            text: `${DARK_MODE_LINK} was linked to Jira issue <https://acme.atlassian.net/browse/APP-427|APP-427>\nDark mode for the inbox and the composer`,
+            color: '#1fa0ff',
+          },
+        ],
+      },
+    ]))
+
+  it('post.jira_issue_unlinked__with_issue', () =>
+    kit.expectPosts('post.jira_issue_unlinked__with_issue', [
+      {
+        references: [DARK_MODE_REF],
+        subject: 'Dark mode',
+        color: '#1fa0ff',
+        notification: 'Feature Requests: Dark mode was unlinked from Jira issue APP-427\nDark mode for the inbox and the composer',
+        attachments: [
+          {
+            text: `${DARK_MODE_LINK} was unlinked from Jira issue <https://acme.atlassian.net/browse/APP-427|APP-427>\nDark mode for the inbox and the composer`,
+            color: '#1fa0ff',
+          },
+        ],
       },
     ]))
 
@@ -192,10 +235,15 @@ describe('canny fixtures', () => {
   it('post.tag_added__basic', () => kit.expectSkip('post.tag_added__basic', 'post.tag_added is triage bookkeeping; tags are not posted'))
   it('post.tag_removed__basic', () => kit.expectSkip('post.tag_removed__basic', 'post.tag_removed is triage bookkeeping; tags are not posted'))
   it('post.jira_issue_unlinked__basic', () =>
-    kit.expectSkip(
-      'post.jira_issue_unlinked__basic',
-      'post.jira_issue_unlinked carries the post after the change, which no longer names the unlinked issue; nothing useful to post',
-    ))
+    kit.expectPosts('post.jira_issue_unlinked__basic', [
+      {
+        references: [DARK_MODE_REF],
+        subject: 'Dark mode',
+        color: '#1fa0ff',
+        notification: 'Feature Requests: Dark mode was unlinked from a Jira issue',
+        attachments: [{ text: `${DARK_MODE_LINK} was unlinked from a Jira issue`, color: '#1fa0ff' }],
+      },
+    ]))
   it('comment.edited__basic', () =>
     kit.expectSkip('comment.edited__basic', 'comment.edited is not posted: the comment is already in the conversation as first written'))
   it('comment.deleted__basic', () => kit.expectSkip('comment.deleted__basic', 'comment.deleted is not posted: a post in Missive cannot be taken back'))
@@ -367,6 +415,32 @@ describe('canny liberal reading', () => {
     ])
   })
 
+  it('reads the Jira issue next to the post\'s own fields, and an issue without key or summary', async () => {
+    const outcome = await run({ type: 'post.jira_issue_linked', object: { ...POST, issue: { key: 'APP-1', url: 'https://acme.atlassian.net/browse/APP-1' } } })
+    expect(outcome.kind === 'posts' && outcome.results).toEqual([
+      {
+        references: ['b1/p1'],
+        subject: 'Boom',
+        color: '#999',
+        notification: 'Ideas: Boom was linked to Jira issue APP-1',
+        attachments: [{ text: '<https://acme.canny.io/admin/board/ideas/p/boom|Ideas: Boom> was linked to Jira issue <https://acme.atlassian.net/browse/APP-1|APP-1>', color: '#999' }],
+      },
+    ])
+    const keyless = await run({ type: 'post.jira_issue_unlinked', object: { post: POST, issue: { url: 'https://acme.atlassian.net/browse/APP-1' } } })
+    expect(keyless.kind === 'posts' && keyless.results[0]!.attachments).toEqual([
+      { text: '<https://acme.canny.io/admin/board/ideas/p/boom|Ideas: Boom> was unlinked from <https://acme.atlassian.net/browse/APP-1|a Jira issue>', color: '#999' },
+    ])
+  })
+
+  it.each([
+    ['no changer', {}],
+    ['a null changer', { changer: null }],
+    ['a changer without a name', { changer: { id: 'u1', name: '' } }],
+  ])('says the post "has been marked" when the status change has %s', async (_case, extra) => {
+    const outcome = await run({ type: 'post.status_changed', object: { ...POST, status: 'planned', ...extra } })
+    expect(outcome.kind === 'posts' && outcome.results[0]!.notification).toBe('Ideas: Boom has been marked as planned')
+  })
+
   it.each([
     ['open', '#999'],
     ['under review', '#85b5b5'],
@@ -402,6 +476,14 @@ describe('canny hostile and malformed payloads', () => {
         ],
       },
     ])
+    const jira = await run({ type: 'post.jira_issue_linked', object: { post: POST, issue: { key: hostile, url: 'javascript:alert(1)', summary: hostile } } })
+    expect(jira.kind === 'posts' && jira.results[0]!.attachments).toEqual([
+      { text: '<https://acme.canny.io/admin/board/ideas/p/boom|Ideas: Boom> was linked to Jira issue ‹https://evil.example∣click› ∗now∗\n‹https://evil.example∣click› ∗now∗', color: '#999' },
+    ])
+    const changed = await run({ type: 'post.status_changed', object: { ...POST, changer: { name: hostile } } })
+    expect(changed.kind === 'posts' && changed.results[0]!.attachments![0]!.text).toBe(
+      '*‹https://evil.example∣click› ∗now∗* changed the status of <https://acme.canny.io/admin/board/ideas/p/boom|Ideas: Boom> to *open*',
+    )
     const comment = await run({ type: 'comment.created', object: { board: BOARD, post: { ...POST, title: hostile }, value: hostile } })
     expect(comment.kind === 'posts' && comment.results[0]!.attachments).toEqual([
       {
@@ -435,6 +517,9 @@ describe('canny hostile and malformed payloads', () => {
     ['a status change without status', { type: 'post.status_changed', object: { ...POST, status: undefined } }, 'object.status'],
     ['a numeric change comment', { type: 'post.status_changed', object: { ...POST, changeComment: { value: 5 } } }, 'object.changeComment.value'],
     ['a non-object Jira issue', { type: 'post.jira_issue_linked', object: { ...POST, jira: { linkedIssues: [5] } } }, 'object.jira.linkedIssues[0]'],
+    ['a numeric Jira issue key', { type: 'post.jira_issue_linked', object: { post: POST, issue: { key: 427 } } }, 'object.issue.key'],
+    ['a Jira issue next to a post without board', { type: 'post.jira_issue_unlinked', object: { post: { ...POST, board: undefined }, issue: { key: 'A-1' } } }, 'object.post.board'],
+    ['a string changer', { type: 'post.status_changed', object: { ...POST, changer: 'Ada' } }, 'object.changer'],
     ['a comment without post', { type: 'comment.created', object: { board: BOARD, value: 'Hi' } }, 'object.post'],
     ['a vote with a string score', { type: 'vote.created', object: { board: BOARD, post: { ...POST, score: 'ten' } } }, 'object.post.score'],
     ['a vote whose post has no id', { type: 'vote.created', object: { board: BOARD, post: { ...POST, id: '' } } }, 'object.post.id'],

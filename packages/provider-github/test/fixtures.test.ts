@@ -59,10 +59,74 @@ describe('github fixtures', () => {
       {
         references: ['337911632/code-scanning/10'],
         subject: 'Code scanning alert #10: Query built from user-controlled sources [Hello-World]',
-        notification: 'github created code scanning alert #10: error Query built from user-controlled sources (CodeQL)',
+        notification: 'Code scanning alert #10 was created on code-feature: error Query built from user-controlled sources (CodeQL)',
         attachments: [
           {
-            text: '*github* created <https://github.com/Codertocat/Hello-World/security/code-scanning/10|code scanning alert #10>: *error* Query built from user-controlled sources (CodeQL)',
+            text: '<https://github.com/Codertocat/Hello-World/security/code-scanning/10|Code scanning alert #10> was created on `code-feature`: *error* Query built from user-controlled sources (CodeQL)',
+            color: '#c6474e'
+          }
+        ],
+      },
+    ]))
+  it('code_scanning_alert__appeared_in_branch', () =>
+    kit.expectPosts('code_scanning_alert__appeared_in_branch', [
+      {
+        references: ['337911632/code-scanning/10'],
+        subject: 'Code scanning alert #10: Query built from user-controlled sources [Hello-World]',
+        notification: 'Code scanning alert #10 appeared in branch main: error Query built from user-controlled sources (CodeQL)',
+        attachments: [
+          {
+            text: '<https://github.com/Codertocat/Hello-World/security/code-scanning/10|Code scanning alert #10> appeared in branch `main`: *error* Query built from user-controlled sources (CodeQL)',
+            color: '#c6474e'
+          }
+        ],
+      },
+    ]))
+  it('code_scanning_alert__fixed', () =>
+    kit.expectPosts('code_scanning_alert__fixed', [
+      {
+        references: ['337911632/code-scanning/10'],
+        subject: 'Code scanning alert #10: Query built from user-controlled sources [Hello-World]',
+        notification: 'Code scanning alert #10 was fixed in pull request #11: error Query built from user-controlled sources (CodeQL)',
+        attachments: [{ text: '<https://github.com/Codertocat/Hello-World/security/code-scanning/10|Code scanning alert #10> was fixed in pull request #11: *error* Query built from user-controlled sources (CodeQL)' }],
+      },
+    ]))
+  it('code_scanning_alert__reopened', () =>
+    kit.expectPosts('code_scanning_alert__reopened', [
+      {
+        references: ['186853002/code-scanning/10'],
+        subject: 'Code scanning alert #10: Add the frozen_string_literal comment to the top of files to help transition to frozen string literals by default. [Hello-World]',
+        notification: 'Code scanning alert #10 was reopened on main: note Add the frozen_string_literal comment to the top of files to help transition to frozen string literals by default. (Rubocop)',
+        attachments: [
+          {
+            text: '<https://github.com/Codertocat/Hello-World/security/code-scanning/10|Code scanning alert #10> was reopened on `main`: *note* Add the frozen_string_literal comment to the top of files to help transition to frozen string literals by default. (Rubocop)',
+            color: '#c6474e'
+          }
+        ],
+      },
+    ]))
+  it('code_scanning_alert__closed_by_user', () =>
+    kit.expectPosts('code_scanning_alert__closed_by_user', [
+      {
+        references: ['337911632/code-scanning/10'],
+        subject: 'Code scanning alert #10: CVE-2020-27218 Severity=Medium Package=http2-hpack Version=9.4.27.v20200227 [Hello-World]',
+        notification: 'Codertocat closed code scanning alert #10 as false positive: error CVE-2020-27218 Severity=Medium Package=http2-hpack Version=9.4.27.v20200227 (Anchore Container Vulnerability Report (T0))',
+        attachments: [
+          {
+            text: '*Codertocat* closed <https://github.com/Codertocat/Hello-World/security/code-scanning/10|code scanning alert #10> as false positive: *error* CVE-2020-27218 Severity=Medium Package=http2-hpack Version=9.4.27.v20200227 (Anchore Container Vulnerability Report (T0))'
+          }
+        ],
+      },
+    ]))
+  it('code_scanning_alert__reopened_by_user', () =>
+    kit.expectPosts('code_scanning_alert__reopened_by_user', [
+      {
+        references: ['337911632/code-scanning/10'],
+        subject: 'Code scanning alert #10: CVE-2020-27218 Severity=Medium Package=http2-hpack Version=9.4.27.v20200227 [Hello-World]',
+        notification: 'Codertocat reopened code scanning alert #10: error CVE-2020-27218 Severity=Medium Package=http2-hpack Version=9.4.27.v20200227 (Anchore Container Vulnerability Report (T0))',
+        attachments: [
+          {
+            text: '*Codertocat* reopened <https://github.com/Codertocat/Hello-World/security/code-scanning/10|code scanning alert #10>: *error* CVE-2020-27218 Severity=Medium Package=http2-hpack Version=9.4.27.v20200227 (Anchore Container Vulnerability Report (T0))',
             color: '#c6474e'
           }
         ],
@@ -547,6 +611,16 @@ describe('github fixtures', () => {
         ],
       },
     ]))
+  // Derived: repository.full_name removed; the name is rebuilt from owner.login and name.
+  it('public__without_full_name', () =>
+    kit.expectPosts('public__without_full_name', [
+      {
+        references: ['186853002/master'],
+        subject: '[Hello-World]',
+        notification: 'Codertocat made Codertocat/Hello-World public',
+        attachments: [{ text: '*Codertocat* made <https://github.com/Codertocat/Hello-World|Codertocat/Hello-World> public' }],
+      },
+    ]))
   it('pull_request__closed', () =>
     kit.expectPosts('pull_request__closed', [
       {
@@ -634,6 +708,25 @@ describe('github fixtures', () => {
             title: 'Update the README with new information.',
             title_link: 'https://github.com/Codertocat/Hello-World/pull/2',
             markdown: 'This is a pretty simple change that we need to pull into master.',
+            color: '#009e61'
+          }
+        ],
+      },
+    ]))
+  // Derived: a pull request template's HTML comments (one unterminated) around the real body.
+  it('pull_request__opened_with_template', () =>
+    kit.expectPosts('pull_request__opened_with_template', [
+      {
+        references: ['186853002/changes', '186853002/2'],
+        subject: '#2 Update the README with new information. [Hello-World:changes]',
+        update_existing_conversation_subject: true,
+        notification: 'Codertocat opened pull request #2',
+        attachments: [
+          {
+            pretext: '*Codertocat* opened <https://github.com/Codertocat/Hello-World/pull/2|pull request #2>',
+            title: 'Update the README with new information.',
+            title_link: 'https://github.com/Codertocat/Hello-World/pull/2',
+            markdown: '## What\nThis is a pretty simple change that we need to pull into master.\n\n## Why\nCloses #1\n\n```html\n<!-- this comment is part of the sample and stays -->\n```',
             color: '#009e61'
           }
         ],
@@ -849,6 +942,8 @@ describe('github fixtures', () => {
       },
     ]))
   it('push__new_branch', () => kit.expectPosts('push__new_branch', NEW_BRANCH_POSTS))
+  // Derived: sender removed; the pusher (name) is named instead.
+  it('push__without_sender', () => kit.expectPosts('push__without_sender', NEW_BRANCH_POSTS))
   it('push__tag', () => kit.expectSkip('push__tag', 'tag pushes are posted from the create and delete events'))
   it('release__prereleased', () =>
     kit.expectPosts('release__prereleased', [
@@ -1026,6 +1121,32 @@ describe('github fixtures', () => {
         attachments: [
           {
             text: '*Codertocat* gave team <https://github.com/orgs/Octocoders/teams/github|github> access to *Hello-World*'
+          }
+        ],
+      },
+    ]))
+  it('team__edited', () =>
+    kit.expectPosts('team__edited', [
+      {
+        references: ['org/38302899'],
+        subject: '[Octocoders]',
+        notification: 'Codertocat edited team github: renamed it from “octo-team”, changed its description to “Open-source team”, changed its visibility from visible to secret',
+        attachments: [
+          {
+            text: '*Codertocat* edited team <https://github.com/orgs/Octocoders/teams/github|github>: renamed it from “octo-team”, changed its description to “Open-source team”, changed its visibility from visible to secret'
+          }
+        ],
+      },
+    ]))
+  it('team__edited_repository_permissions', () =>
+    kit.expectPosts('team__edited_repository_permissions', [
+      {
+        references: ['186853261/master'],
+        subject: '[Hello-World]',
+        notification: 'Codertocat edited team github: changed its access on Octocoders/Hello-World from read to write',
+        attachments: [
+          {
+            text: '*Codertocat* edited team <https://github.com/orgs/Octocoders/teams/github|github>: changed its access on *Octocoders/Hello-World* from `read` to `write`'
           }
         ],
       },

@@ -6,6 +6,7 @@ import {
   readPayload,
   bold,
   code,
+  codeLink,
   firstLine,
   join,
   link,
@@ -77,7 +78,7 @@ export default class Rollbar extends Integration<RollbarOptions> {
     return 'Rollbar'
   }
 
-  /** `account` and `project` build the item links: https://rollbar.com/ACCOUNT/PROJECT/items/COUNTER. */
+  /** `account` and `project` build the links: https://rollbar.com/ACCOUNT/PROJECT/items/COUNTER, …/deploys/ID. */
   override get schema(): Schema {
     return {
       options: [
@@ -138,7 +139,9 @@ const HANDLERS: Handlers<RollbarOptions> = {
     const revision = deploy.string('revision')
     const userId = deploy.optionalId('user_id')
     const who = deploy.optionalString('local_username') || (userId ? `Rollbar user ${userId}` : 'Someone')
-    const sentence = lines(rich`${bold(who)} deployed ${code(revision)} to ${bold(environment)}`, deploy.optionalString('comment'))
+    const id = deploy.optionalId('id')
+    const deployed = id ? codeLink(`${projectUrl(options)}/deploys/${encodeURIComponent(id)}`, revision) : code(revision)
+    const sentence = lines(rich`${bold(who)} deployed ${deployed} to ${bold(environment)}`, deploy.optionalString('comment'))
     return {
       references: [`deploys/${options.account}/${options.project}/${environment}`],
       subject: `Deploys: ${options.project} [${environment}]`,
@@ -208,9 +211,13 @@ function itemTitle(item: PayloadReader): string {
   return firstLine(title) || title.trim()
 }
 
+/** The project's pages on Rollbar: https://rollbar.com/ACCOUNT/PROJECT (items, deploys…). */
+function projectUrl(options: RollbarOptions): string {
+  return `https://rollbar.com/${encodeURIComponent(options.account)}/${encodeURIComponent(options.project)}`
+}
+
 function itemLinks(item: PayloadReader, options: RollbarOptions): { item: string } {
-  const base = `https://rollbar.com/${encodeURIComponent(options.account)}/${encodeURIComponent(options.project)}`
-  return { item: `${base}/items/${encodeURIComponent(item.id('counter'))}` }
+  return { item: `${projectUrl(options)}/items/${encodeURIComponent(item.id('counter'))}` }
 }
 
 /** A level sent as a number (items) or a string (occurrences); unknown values read as undefined. */

@@ -173,7 +173,7 @@ describe('rollbar fixtures', () => {
         notification: 'brian deployed e4b9b7db860b2e5ac799f8c06b9498b71ab270bb to production\ndeploying webs',
         attachments: [
           {
-            text: '*brian* deployed `e4b9b7db860b2e5ac799f8c06b9498b71ab270bb` to *production*\ndeploying webs',
+            text: '*brian* deployed <https://rollbar.com/acme/web/deploys/187585|`e4b9b7db860b2e5ac799f8c06b9498b71ab270bb`> to *production*\ndeploying webs',
             color: '#0093ce',
           },
         ],
@@ -187,7 +187,7 @@ describe('rollbar fixtures', () => {
         subject: 'Deploys: web [production]',
         color: '#0093ce',
         notification: 'Rollbar user 1 deployed e4b9b7db860b2e5ac799f8c06b9498b71ab270bb to production',
-        attachments: [{ text: '*Rollbar user 1* deployed `e4b9b7db860b2e5ac799f8c06b9498b71ab270bb` to *production*', color: '#0093ce' }],
+        attachments: [{ text: '*Rollbar user 1* deployed <https://rollbar.com/acme/web/deploys/187585|`e4b9b7db860b2e5ac799f8c06b9498b71ab270bb`> to *production*', color: '#0093ce' }],
       },
     ]))
 
@@ -291,6 +291,15 @@ describe('rollbar hostile and malformed payloads', () => {
     expect(outcome.kind === 'posts' && outcome.posts[0]!.attachments).toEqual([
       { text: '*‹https://evil.example∣me›* deployed `v1ˋ2` to *prod*\n∗x∗ ‹https://evil.example›', color: '#0093ce' },
     ])
+  })
+
+  it('links a deploy with the account and project encoded, and leaves a deploy without id unlinked', async () => {
+    const linked = await run({ event_name: 'deploy', data: { deploy: { id: 9, environment: 'prod', revision: 'v1' } } }, { account: 'acme corp', project: 'web|api' })
+    expect(linked.kind === 'posts' && linked.posts[0]!.attachments).toEqual([
+      { text: '*Someone* deployed <https://rollbar.com/acme%20corp/web%7Capi/deploys/9|`v1`> to *prod*', color: '#0093ce' },
+    ])
+    const unlinked = await run({ event_name: 'deploy', data: { deploy: { environment: 'prod', revision: 'v1' } } })
+    expect(unlinked.kind === 'posts' && unlinked.posts[0]!.attachments).toEqual([{ text: '*Someone* deployed `v1` to *prod*', color: '#0093ce' }])
   })
 
   it.each([

@@ -286,6 +286,15 @@ describe('lengths', () => {
     expect((await post('issue', issueHook('created', { title: 'Error: boom\n  at frame' }))).conversation_subject).toBe('Error: boom')
   })
 
+  it('leaves HTML comments out of a comment, and its text out when nothing else is left', async () => {
+    const comment = (value: string) => ({ action: 'created', data: { issue_id: 1, comment: value }, actor: { type: 'user', name: 'Ada' } })
+    const result = await post('comment', comment('<!-- triage note -->\nFixed in `checkout.js` <!-- ask Grace'))
+    expect(result.attachments![0]!.markdown).toBe('Fixed in `checkout.js`')
+    expect(result.notification.body).toBe('Ada commented: Fixed in `checkout.js`')
+    const empty = await post('comment', comment('<!-- only this -->'))
+    expect(empty.attachments).toEqual([{ text: '*Ada* commented' }])
+  })
+
   it(`cuts a comment at ${MAX_COMMENT} characters`, async () => {
     const result = await post('comment', { action: 'created', data: { issue_id: 1, comment: 'x'.repeat(MAX_COMMENT + 50) }, actor: { type: 'user', name: 'Ada' } })
     expect(result.attachments![0]!.markdown).toBe(`${'x'.repeat(MAX_COMMENT - 1)}…`)

@@ -3,7 +3,7 @@
  * (`org/ORG_ID`, subject `[org]`), or the repository's when the payload names one.
  * @see https://docs.github.com/en/webhooks/webhook-events-and-payloads#organization
  */
-import { bold, code, firstLine, link, rich, truncate, type ProcessOutput, type RichText } from '@missive-integrations/core'
+import { bold, code, firstLine, join, link, rich, truncate, type PayloadReader, type ProcessOutput, type RichText } from '@missive-integrations/core'
 import { actor, COLORS, organizationThread, repositoryOrOrganizationThread, sentence, userLink, words, type Delivery } from './shared.js'
 
 /** Members invited, added, removed; the organization renamed or deleted. */
@@ -55,8 +55,60 @@ export function team({ p, action = 'updated' }: Delivery): ProcessOutput {
   let text: RichText
   if (action === 'added_to_repository') text = rich`${actor(p)} gave team ${name} access to ${bold(p.string('repository.name'))}`
   else if (action === 'removed_from_repository') text = rich`${actor(p)} removed team ${name}’s access to ${bold(p.string('repository.name'))}`
+  else if (action === 'edited') text = teamEdited(p, name)
   else text = rich`${actor(p)} ${words(action)} team ${name}`
   return sentence(repositoryOrOrganizationThread(p), text)
+}
+
+/**
+ * What an edit changed, from `changes` (each `{from}` is the previous value; the team holds the
+ * new one): name, description, privacy, notifications, and a repository's permissions.
+ * @see https://docs.github.com/en/webhooks/webhook-events-and-payloads#team
+ */
+function teamEdited(p: PayloadReader, name: RichText): RichText {
+  const changes = p.optionalObject('changes')
+  const parts: RichText[] = []
+  const renamedFrom = changes?.optionalString('name.from')
+  if (renamedFrom !== undefined) parts.push(rich`renamed it from “${renamedFrom}”`)
+  if (changes?.has('description')) {
+    const description = p.optionalString('team.description')
+    parts.push(description ? rich`changed its description to “${truncate(description, 200)}”` : rich`removed its description`)
+  }
+  const privacyFrom = changes?.optionalString('privacy.from')
+  if (privacyFrom !== undefined) parts.push(rich`changed its visibility from ${privacy(privacyFrom)} to ${privacy(p.optionalString('team.privacy'))}`)
+  const notificationsFrom = changes?.optionalString('notification_setting.from')
+  if (notificationsFrom !== undefined) {
+    const enabled = p.optionalString('team.notification_setting') === 'notifications_enabled'
+    parts.push(rich`turned ${enabled ? 'on' : 'off'} notifications`)
+  }
+  const permissionsFrom = changes?.optionalObject('repository.permissions.from')
+  if (permissionsFrom !== undefined) {
+    const repo = p.optionalString('repository.full_name') ?? p.optionalString('repository.name')
+    const before = permissionLevel(permissionsFrom)
+    const after = p.optionalObject('repository.permissions')
+    const on = repo ? rich` on ${bold(repo)}` : rich``
+    parts.push(after ? rich`changed its access${on} from ${code(before)} to ${code(permissionLevel(after))}` : rich`changed its access${on} (was ${code(before)})`)
+  }
+  const done = parts.length > 0 ? join(parts, ', ') : rich`edited it`
+  return rich`${actor(p)} edited team ${name}: ${done}`
+}
+
+/** A team's `privacy` as GitHub's settings name it: `closed` teams are visible to the whole organization. */
+function privacy(value: string | undefined): string {
+  return value === 'closed' ? 'visible' : value ?? 'unknown'
+}
+
+/**
+ * GitHub's role for a set of permission flags (`{admin, maintain, push, triage, pull}`), highest first.
+ * @see https://docs.github.com/en/organizations/managing-user-access-to-your-organizations-repositories/managing-repository-roles/repository-roles-for-an-organization
+ */
+function permissionLevel(permissions: PayloadReader): string {
+  if (permissions.optionalBoolean('admin')) return 'admin'
+  if (permissions.optionalBoolean('maintain')) return 'maintain'
+  if (permissions.optionalBoolean('push')) return 'write'
+  if (permissions.optionalBoolean('triage')) return 'triage'
+  if (permissions.optionalBoolean('pull')) return 'read'
+  return 'none'
 }
 
 /** New, changed and cancelled sponsorships, in the sponsored account's conversation. @see https://docs.github.com/en/webhooks/webhook-events-and-payloads#sponsorship */

@@ -1,6 +1,6 @@
 import { bold, code, codeLink, firstLine, join, lines, link, pluralize, rich, skip, type IntegrationResult, type PayloadReader, type ProcessOutput, type RichText } from '@missive-integrations/core'
 import { SKIP_RULES } from '../events.js'
-import { actor, branchLink, branchThread, COLORS, commitLink, readRepo, shortSha, type Delivery, type Repo } from './shared.js'
+import { actor, actorName, branchLink, branchThread, COLORS, commitLink, readRepo, shortSha, type Delivery, type Repo } from './shared.js'
 
 /** A push lists at most this many commits, then "and N more". */
 export const MAX_COMMITS = 20
@@ -35,7 +35,7 @@ export function push({ p }: Delivery): ProcessOutput {
   if (branch.startsWith('gh-readonly-queue/')) return skip(SKIP_RULES.mergeQueue)
 
   const repo = readRepo(p)
-  const pusher = p.string('sender.login')
+  const pusher = actorName(p)
   const commits = p.objects('commits')
   const count = commits.length
   const commitsLink = link(p.optionalString('compare'), pluralize(count, 'commit'))

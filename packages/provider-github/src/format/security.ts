@@ -3,8 +3,8 @@
  * whole life (created, dismissed, fixed, reopened) reads as one thread.
  * @see https://docs.github.com/en/code-security
  */
-import { bold, code, link, rich, type ProcessOutput } from '@missive-integrations/core'
-import { actor, COLORS, readRepo, sentence, words, type Delivery } from './shared.js'
+import { bold, code, link, rich, type PayloadReader, type ProcessOutput, type RichText } from '@missive-integrations/core'
+import { actor, actorName, COLORS, readRepo, sentence, words, type Delivery } from './shared.js'
 
 /** Actions that mean the alert is gone: shown without the alarm color. */
 const CLOSING = new Set(['fixed', 'dismissed', 'dismiss', 'resolved', 'resolve', 'closed_by_user', 'auto_dismissed', 'withdrawn'])
@@ -26,7 +26,11 @@ export function dependabotAlert({ p, action = 'updated' }: Delivery): ProcessOut
   )
 }
 
-/** @see https://docs.github.com/en/webhooks/webhook-events-and-payloads#code_scanning_alert */
+/**
+ * A code scanning alert's life, in words: GitHub raises, fixes and reopens alerts as analyses run
+ * (the sender is then the github bot, so it is not named); people close and reopen them.
+ * @see https://docs.github.com/en/webhooks/webhook-events-and-payloads#code_scanning_alert
+ */
 export function codeScanningAlert({ p, action = 'updated' }: Delivery): ProcessOutput {
   const repo = readRepo(p)
   const alert = p.object('alert')
@@ -34,15 +38,54 @@ export function codeScanningAlert({ p, action = 'updated' }: Delivery): ProcessO
   const rule = alert.optionalString('rule.description') ?? alert.string('rule.id')
   const severity = alert.optionalString('rule.security_severity_level') ?? alert.optionalString('rule.severity')
   const tool = alert.optionalString('tool.name')
-  const name = link(alert.optionalString('html_url'), `code scanning alert #${number}`)
-  // GitHub itself raises most of these (sender is the github bot); say who only when a person did.
-  const who = p.optionalString('sender.login')
-  const text = rich`${who ? rich`${bold(who)} ` : ''}${words(action)} ${name}: ${severity ? rich`${bold(severity)} ` : ''}${rule}${tool ? ` (${tool})` : ''}`
+  const url = alert.optionalString('html_url') ?? `${repo.url}/security/code-scanning/${number}`
+  const what = rich`${severity ? rich`${bold(severity)} ` : ''}${rule}${tool ? ` (${tool})` : ''}`
+  const text = rich`${codeScanningSentence(p, action, (label) => link(url, `${label} #${number}`))}: ${what}`
   return sentence(
     { references: [`${repo.id}/code-scanning/${number}`], subject: `Code scanning alert #${number}: ${rule} [${repo.name}]` },
     text,
     CLOSING.has(action) ? undefined : COLORS.rejected,
   )
+}
+
+/** What happened to the alert, from the raw action; `alert` links it, labelled for where it stands in the sentence. */
+function codeScanningSentence(p: PayloadReader, action: string, alert: (label: string) => RichText): RichText {
+  const Alert = alert('Code scanning alert')
+  const where = refPlace(p.optionalString('ref'))
+  const at = where ? rich` ${where.at}` : rich``
+  switch (action) {
+    case 'created':
+      return rich`${Alert} was created${at}`
+    case 'appeared_in_branch':
+      return rich`${Alert} appeared in ${where ? where.in : 'another branch'}`
+    case 'fixed':
+      return rich`${Alert} was fixed${at}`
+    case 'reopened':
+      // GitHub found the alert again in a later analysis, after it was fixed.
+      return rich`${Alert} was reopened${at}`
+    case 'closed_by_user': {
+      const who = p.optionalString('alert.dismissed_by.login') ?? actorName(p)
+      const reason = p.optionalString('alert.dismissed_reason')
+      const comment = p.optionalString('alert.dismissed_comment')
+      return rich`${bold(who)} closed ${alert('code scanning alert')}${reason ? ` as ${reason}` : ''}${comment ? ` (“${comment}”)` : ''}`
+    }
+    case 'reopened_by_user':
+      return rich`${actor(p)} reopened ${alert('code scanning alert')}`
+    default:
+      return rich`${Alert} (${words(action)})`
+  }
+}
+
+/**
+ * Where an analysis ran, from the payload's `ref` (empty when a person acted):
+ * `refs/heads/main` → on / in branch `main`; `refs/pull/11/merge` → in pull request #11.
+ */
+function refPlace(ref: string | undefined): { at: RichText; in: RichText } | undefined {
+  if (!ref) return undefined
+  const pull = /^refs\/pull\/(\d+)\//.exec(ref)
+  if (pull) return { at: rich`in pull request #${pull[1]}`, in: rich`pull request #${pull[1]}` }
+  const branch = code(ref.replace(/^refs\/(heads|tags)\//, ''))
+  return { at: rich`on ${branch}`, in: rich`branch ${branch}` }
 }
 
 /** @see https://docs.github.com/en/webhooks/webhook-events-and-payloads#secret_scanning_alert */

@@ -3,7 +3,7 @@
  * subjects kept exactly as Missive's hosted integration builds them) and links.
  * @see https://github.com/missive/missive-webhooks/blob/master/lib/integrations/github.js
  */
-import { bold, code, codeLink, link, rich, type Handler, type IntegrationResult, type PayloadReader, type RichText, type WebhookEvent } from '@missive-integrations/core'
+import { bold, code, codeLink, link, rich, stripHtmlComments, type Handler, type IntegrationResult, type PayloadReader, type RichText, type WebhookEvent } from '@missive-integrations/core'
 
 /** One delivery as a formatter sees it: the typed payload `p`, the X-GitHub-Event `event` and the payload's `action`. */
 export type Delivery = WebhookEvent
@@ -33,20 +33,36 @@ export interface Repo {
   url: string
 }
 
+/**
+ * The repository a delivery is about. Some deliveries (older and GitHub Enterprise Server push
+ * payloads, hooks relayed by other tools) leave out `full_name`: it is then `owner/name`, the
+ * owner read as `login` or, in push payloads, `name`.
+ */
 export function readRepo(p: PayloadReader, path = 'repository'): Repo {
   const repo = p.object(path)
-  const fullName = repo.string('full_name')
+  const name = repo.string('name')
+  const owner = repo.optionalString('full_name') === undefined ? repo.optionalString('owner.login') ?? repo.optionalString('owner.name') : undefined
+  // Neither full_name nor an owner: let the error name the field a sender should send.
+  const fullName = owner === undefined ? repo.string('full_name') : `${owner}/${name}`
   return {
     id: repo.id('id'),
-    name: repo.string('name'),
+    name,
     fullName,
     url: repo.optionalString('html_url') ?? `https://github.com/${fullName}`,
   }
 }
 
+/**
+ * Who triggered the event: `sender.login`; a push without a sender names its `pusher` (`name`,
+ * or `login`), as push payloads from GitHub Enterprise Server and relays can.
+ */
+export function actorName(p: PayloadReader): string {
+  return p.optionalString('sender.login') ?? p.optionalString('pusher.name') ?? p.optionalString('pusher.login') ?? p.string('sender.login')
+}
+
 /** The login of whoever triggered the event, bold. */
 export function actor(p: PayloadReader): RichText {
-  return bold(p.string('sender.login'))
+  return bold(actorName(p))
 }
 
 /** Repository-level events all go to one conversation, `REPO_ID/master`, whatever the default branch is called: that is where the hosted integration put them. */
@@ -133,10 +149,17 @@ export function userLink(user: PayloadReader): RichText {
 /** Long bodies are cut: the post links to GitHub for the rest. */
 export const MAX_BODY = 2000
 
-/** A user's Markdown body (issue, comment, release notes), cut to MAX_BODY characters. */
+/**
+ * A user's Markdown body (issue, pull request, comment, review, release notes) without the HTML
+ * comments templates leave in it (GitHub does not show them either), cut to MAX_BODY characters;
+ * nothing when that leaves it empty.
+ */
 export function body(value: string | undefined): string | undefined {
-  if (value === undefined || value.trim() === '') return undefined
-  return value.length > MAX_BODY ? `${value.slice(0, MAX_BODY - 1).trimEnd()}…` : value
+  if (value === undefined) return undefined
+  const stripped = stripHtmlComments(value)
+  if (stripped.trim() === '') return undefined
+  const shown = stripped === value ? value : stripped.trim()
+  return shown.length > MAX_BODY ? `${shown.slice(0, MAX_BODY - 1).trimEnd()}…` : shown
 }
 
 /** A one-sentence post: text and notification from the same rich text. */

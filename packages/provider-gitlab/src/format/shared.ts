@@ -3,7 +3,7 @@
  * (threads), links into GitLab and the one shape every post takes.
  * @see https://docs.gitlab.com/user/project/integrations/webhook_events/
  */
-import { bold, code, codeLink, join, link, rich, truncate, type IntegrationResult, type PayloadReader, type RichText, type WebhookEvent } from '@missive-integrations/core'
+import { bold, code, codeLink, join, link, rich, stripHtmlComments, truncate, type IntegrationResult, type PayloadReader, type RichText, type WebhookEvent } from '@missive-integrations/core'
 
 /** The provider's options: `confidential` posts confidential issues and internal notes in full. */
 export interface GitLabOptions extends Record<string, string | number | boolean | undefined> {
@@ -147,13 +147,13 @@ export const MAX_BODY = 2000
 
 /**
  * A user's Markdown (description, comment, release notes) as a post shows it: HTML comments
- * left out (issue and merge request templates are full of them; GitLab does not render them
- * either), cut to MAX_BODY characters; nothing when it is empty.
+ * left out by core's `stripHtmlComments` (issue and merge request templates are full of them;
+ * GitLab does not render them either; code blocks keep theirs), cut to MAX_BODY characters;
+ * nothing when it is empty.
  */
 export function markdownBody(value: string | undefined): string | undefined {
   if (value === undefined) return undefined
-  const shown = value
-    .replace(/<!--[\s\S]*?(-->|$)/g, '')
+  const shown = stripHtmlComments(value)
     .replace(/\n{3,}/g, '\n\n')
     .trim()
   return shown === '' ? undefined : truncate(shown, MAX_BODY)

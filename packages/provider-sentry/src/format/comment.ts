@@ -3,7 +3,7 @@
  * A comment webhook carries the issue id and the project slug only: no title, no link.
  * @see https://docs.sentry.io/organization/integrations/integration-platform/webhooks/comments/
  */
-import { bold, firstLine, rich, truncate, type IntegrationResult, type RichText } from '@missive-integrations/core'
+import { bold, firstLine, rich, stripHtmlComments, truncate, type IntegrationResult, type RichText } from '@missive-integrations/core'
 import { actorName, issueThread, textAt, type Delivery } from './shared.js'
 
 /** The longest comment posted; Sentry comments are Markdown and can be long. */
@@ -14,7 +14,10 @@ const MAX_EXCERPT = 200
 function commentPost({ p, options }: Delivery, verb: string, withText: boolean): IntegrationResult {
   const issueId = p.id('data.issue_id')
   const project = textAt(p, 'data.project_slug')
-  const comment = withText ? textAt(p, 'data.comment') : undefined
+  // Sentry comments are Markdown: like GitHub and GitLab bodies, they are shown without HTML comments.
+  const written = withText ? textAt(p, 'data.comment') : undefined
+  const stripped = written === undefined ? undefined : stripHtmlComments(written)
+  const comment = stripped === written ? written : stripped?.trim() || undefined
   const pretext: RichText = rich`${bold(actorName(p))} ${verb}`
   // Only seen when the comment opens the conversation: the title of an issue is not in the payload.
   const subject = project === undefined ? `Sentry issue ${issueId}` : `Sentry issue ${issueId} in ${project}`
