@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { dispatch } from './dispatch.js'
 import { IntegrationError, InvalidPayloadError, InvalidResultError, ProviderError, QueueUnavailableError, SignatureError, UnsupportedEventError } from './errors.js'
+import { iconsOf, type IconSettings } from './icons.js'
 import { eventNamed, Integration, type ProviderOptions } from './integration.js'
 import { resolveOptions } from './options.js'
 import { parseBody, type Payload } from './parse-body.js'
@@ -70,7 +71,7 @@ export interface HandledWebhook {
   outcome: WebhookOutcome
 }
 
-export interface HandleWebhookSettings {
+export interface HandleWebhookSettings extends IconSettings {
   /** Largest body in bytes (413 over it; default no limit). */
   bodyLimit?: number
   /** Deepest allowed JSON nesting (default 256). */
@@ -133,7 +134,7 @@ export async function handleWebhook(
     const validated = validateOutput(output, { provider, event })
     if (validated.kind === 'skipped') return { event, outcome: { kind: 'skipped', reason: validated.reason } }
 
-    const posts = toMissivePosts(integration, validated.results, endpoint.postOptions)
+    const posts = toMissivePosts({ id: provider, name: integration.name, ...iconsOf(integration, settings) }, validated.results, endpoint.postOptions)
     const delivery: WebhookDelivery = { provider, event, dedupeKey: dedupeKeyOf(provider, endpoint.token, deliveryId, request), token: endpoint.token, posts }
     if (!store) return { event, outcome: { kind: 'posts', results: validated.results, posts, delivery } }
     let committed

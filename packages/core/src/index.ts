@@ -1,5 +1,7 @@
 export { Integration, eventNamed, isIntegration } from './integration.js'
 export type { IntegrationInfo, OptionSpec, OptionType, ProviderOptions, Schema } from './integration.js'
+export { HOSTED_ICONS_URL, HOSTED_ICON_PROVIDERS, defaultIcon, iconPath, iconsOf, integrationInfo } from './icons.js'
+export type { IconSettings, Icons } from './icons.js'
 export { dispatch, dispatchTable } from './dispatch.js'
 export type { DispatchTable, Handler, Handlers, WebhookEvent } from './dispatch.js'
 export { handleWebhook, answerOf } from './handle-webhook.js'
