@@ -47,7 +47,8 @@ export function defaultIcon(id: string, settings: IconSettings = {}): string | u
  * server's copy when `publicUrl` is given. `GET /integrations` lists the same URLs.
  */
 export function iconsOf(integration: Pick<Integration, 'id' | 'avatar' | 'icon'>, settings: IconSettings = {}): Icons {
-  // Compared by value, not by prototype: a provider built against another copy of core still works.
+  // Compared by value, not by prototype, so a provider built against another copy of core still
+  // works; a getter that returns the hosted URL itself counts as the default.
   const hosted = defaultIcon(integration.id)
   const chosen = (value: string | undefined) => (value !== undefined && value !== hosted ? value : defaultIcon(integration.id, settings))
   return { avatar: chosen(integration.avatar), icon: chosen(integration.icon) }
