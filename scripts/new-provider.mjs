@@ -16,12 +16,15 @@ const NAME_PATTERN = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/
 // names already taken in the monorepo, and keys that would collide with Object.prototype in a
 // provider registry keyed by id.
 const RESERVED_IDS = new Set([
-  'core', 'server', 'integrations', 'healthz', 'readyz', 'metrics', 'playground',
+  'core', 'server', 'integrations', 'healthz', 'readyz', 'metrics', 'playground', 'assets',
   'constructor', '__proto__', 'prototype', 'tostring',
 ])
 // A title lands in package.json, TypeScript string literals and Markdown: keep it to characters
 // that need no escaping in any of them.
 const TITLE_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} .&+()!-]{0,59}$/u
+
+// Template files copied as they are: reading them as UTF-8 to fill in tokens would corrupt them.
+const BINARY = /\.(png|jpe?g|gif|webp|ico)$/i
 
 const EXIT_REFUSED = 1
 const EXIT_USAGE = 2
@@ -200,9 +203,11 @@ Next steps:
      assertComplete); run it with: pnpm --filter ${SCOPE}/provider-${id} test
   3. Preview a payload: pnpm missive-integrations preview ${id} ${dir}/fixtures/<event>__<scenario>.json
      (or open /playground on a running server).
-  4. Fill in README.md (numbered setup steps, events table) and rewrite the changeset sentence:
+  4. Replace the placeholder icon ${dir}/assets/icon.png with ${title}'s mark (a square PNG,
+     128×128 or 256×256) and record its source and license in assets/README.md.
+  5. Fill in README.md (numbered setup steps, events table) and rewrite the changeset sentence:
      .changeset/provider-${id}-initial.md (more changes later: pnpm changeset).
-  5. Open one pull request for this provider alone. See CONTRIBUTING.md.`
+  6. Open one pull request for this provider alone. See CONTRIBUTING.md.`
 }
 
 export function main(argv) {
@@ -272,7 +277,9 @@ export function main(argv) {
   try {
     for (const { from, to } of files) {
       mkdirSync(dirname(to), { recursive: true })
-      writeFileSync(to, fill(readFileSync(from, 'utf8'), tokens), { mode: statSync(from).mode })
+      // Binary files (the placeholder icon) are copied byte for byte; only text has tokens.
+      if (BINARY.test(from)) cpSync(from, to)
+      else writeFileSync(to, fill(readFileSync(from, 'utf8'), tokens), { mode: statSync(from).mode })
     }
     if (existsSync(licensePath)) cpSync(licensePath, join(packageDir, 'LICENSE'))
     mkdirSync(dirname(changesetPath), { recursive: true })

@@ -17,6 +17,9 @@ import { validateResult } from './validate.js'
  * what its digest reads like with a {@link Digest}, else {@link genericDigest} counts and lists.
  */
 
+/** Who a post is by, as `toMissivePost` takes it. */
+type PostAuthor = Parameters<typeof toMissivePost>[0]
+
 /** Posts per conversation per window that go out as they are, by default. */
 export const DEFAULT_BURST_LIMIT = 3
 /** The window, in seconds, by default. */
@@ -113,7 +116,16 @@ export function burstSettings(options: ProviderOptions): { limit: number; window
 export function burstPlan(
   integration: Integration,
   settings: { limit: number; windowMs: number },
-  input: { event: string | undefined; payload: Payload; options: ProviderOptions; postOptions: PostOptions | undefined; results: readonly ValidResult[]; posts: readonly MissivePost[] },
+  input: {
+    /** Who the digest post is by: the provider's name and the icons its posts carry. */
+    author: PostAuthor
+    event: string | undefined
+    payload: Payload
+    options: ProviderOptions
+    postOptions: PostOptions | undefined
+    results: readonly ValidResult[]
+    posts: readonly MissivePost[]
+  },
 ): BurstPlan | undefined {
   const { limit, windowMs } = settings
   if (limit === 0 || input.posts.length !== 1) return undefined
@@ -125,7 +137,7 @@ export function burstPlan(
     fold: (previous, at) => {
       const folded: FoldedPost = { event: input.event, payload: input.payload, result, post, options: input.options, at }
       const state = foldState(integration.digest, previous, folded)
-      return { state, post: renderDigest(integration, state, result, input.postOptions) }
+      return { state, post: renderDigest(integration, input.author, state, result, input.postOptions) }
     },
   }
 }
@@ -147,20 +159,20 @@ function foldState(digest: Digest | undefined, previous: DigestState | undefined
 }
 
 /** The digest post: the provider's digest (or the generic one) in the folded posts' conversation. */
-function renderDigest(integration: Integration, state: DigestState, folded: ValidResult, postOptions: PostOptions | undefined): MissivePost {
+function renderDigest(integration: Integration, author: PostAuthor, state: DigestState, folded: ValidResult, postOptions: PostOptions | undefined): MissivePost {
   const { data, ...burst } = state
   const thread = { references: folded.references, conversation: folded.conversation }
   const digest = integration.digest
   if (digest && !isGenericData(data)) {
     try {
       const result = validateResult({ subject: folded.subject, color: folded.color, ...digest.render(data, burst), ...thread }, { provider: integration.id, event: 'digest' })
-      return toMissivePost(integration, result, postOptions)
+      return toMissivePost(author, result, postOptions)
     } catch {
       // Falls through to the generic digest, which cannot fail.
     }
   }
   const generic = genericDigest.render(isGenericData(data) ? data : { kind: 'generic', lines: [], omitted: burst.count }, burst)
-  return toMissivePost(integration, { subject: folded.subject, color: folded.color, ...generic, ...thread }, postOptions)
+  return toMissivePost(author, { subject: folded.subject, color: folded.color, ...generic, ...thread }, postOptions)
 }
 
 interface GenericData {

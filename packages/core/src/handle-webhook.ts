@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { burstPlan, burstSettings, type BurstPlan } from './burst.js'
 import { dispatch } from './dispatch.js'
 import { IntegrationError, InvalidPayloadError, InvalidResultError, ProviderError, QueueUnavailableError, SignatureError, UnsupportedEventError } from './errors.js'
+import { iconsOf, type IconSettings } from './icons.js'
 import { eventNamed, Integration, type ProviderOptions } from './integration.js'
 import { resolveCoreOptions, resolveOptions } from './options.js'
 import { parseBody, type Payload } from './parse-body.js'
@@ -76,7 +77,7 @@ export interface HandledWebhook {
   outcome: WebhookOutcome
 }
 
-export interface HandleWebhookSettings {
+export interface HandleWebhookSettings extends IconSettings {
   /** Largest body in bytes (413 over it; default no limit). */
   bodyLimit?: number
   /** Deepest allowed JSON nesting (default 256). */
@@ -140,8 +141,9 @@ export async function handleWebhook(
     const validated = validateOutput(output, { provider, event })
     if (validated.kind === 'skipped') return { event, outcome: { kind: 'skipped', reason: validated.reason } }
 
-    const posts = toMissivePosts(integration, validated.results, endpoint.postOptions)
-    const burst = burstPlan(integration, bursts, { event, payload, options, postOptions: endpoint.postOptions, results: validated.results, posts })
+    const author = { id: provider, name: integration.name, ...iconsOf(integration, settings) }
+    const posts = toMissivePosts(author, validated.results, endpoint.postOptions)
+    const burst = burstPlan(integration, bursts, { author, event, payload, options, postOptions: endpoint.postOptions, results: validated.results, posts })
     const delivery: WebhookDelivery = { provider, event, dedupeKey: dedupeKeyOf(provider, endpoint.token, deliveryId, request), token: endpoint.token, posts, burst }
     if (!store) return { event, outcome: { kind: 'posts', results: validated.results, posts, delivery } }
     let committed

@@ -4,6 +4,7 @@ import type { Payload } from './parse-body.js'
 import { valueAt } from './payload-reader.js'
 import type { WebhookRequest } from './request.js'
 import type { ProcessOutput } from './result.js'
+import { defaultIcon } from './icons.js'
 
 /** The type of a provider option, spelled as the hosted service's `/integrations` lists it. */
 export type OptionType = 'String' | 'Number' | 'Boolean'
@@ -36,12 +37,11 @@ export type ProviderOptions = Record<string, string | number | boolean | undefin
 export interface IntegrationInfo {
   id: string
   name: string
-  avatar: string
-  icon: string
+  /** Absent when the provider has no icon (see `iconsOf`). */
+  avatar?: string
+  icon?: string
   schema: Schema
 }
-
-const ASSETS = 'https://raw.githubusercontent.com/missive/missive-integrations/master/assets/integrations'
 
 /**
  * The Integration contract, as Missive documents it: extend this class and implement `process`.
@@ -74,14 +74,18 @@ export abstract class Integration<Options extends ProviderOptions = ProviderOpti
     return this.constructor.name
   }
 
-  /** The post author's image. */
-  get avatar(): string {
-    return `${ASSETS}/${this.id}.png`
+  /**
+   * The post author's image (`username_icon`). Default: the hosted service's icon for the
+   * providers it hosts, else none; a server with `PUBLIC_URL` serves the package's
+   * `assets/icon.png` instead (see `iconsOf`). Override it to choose another image: it then wins.
+   */
+  get avatar(): string | undefined {
+    return defaultIcon(this.id)
   }
 
-  /** The conversation's icon in the conversation list. */
-  get icon(): string {
-    return `${ASSETS}/${this.id}.png`
+  /** The conversation's icon in the conversation list (`conversation_icon`); defaults as `avatar` does. */
+  get icon(): string | undefined {
+    return defaultIcon(this.id)
   }
 
   /** The options a user configures for an endpoint. */
@@ -199,7 +203,8 @@ export abstract class Integration<Options extends ProviderOptions = ProviderOpti
   }
 
   toJSON(): IntegrationInfo {
-    return { id: this.id, name: this.name, avatar: this.avatar, icon: this.icon, schema: endpointSchema(this) }
+    const { avatar, icon } = this
+    return { id: this.id, name: this.name, ...(avatar === undefined ? {} : { avatar }), ...(icon === undefined ? {} : { icon }), schema: endpointSchema(this) }
   }
 }
 

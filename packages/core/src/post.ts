@@ -25,7 +25,8 @@ export interface PostOptions {
 /** The `posts` object of a `POST /v1/posts` request body. */
 export interface MissivePost extends PostOptions {
   username: string
-  username_icon: string
+  /** Absent when the provider has no icon: Missive shows its default. */
+  username_icon?: string
   notification: { title: string; body: string }
   references?: string[]
   conversation?: string
@@ -90,7 +91,7 @@ export function toMissivePost(
   }
 
   post.username = integration.name
-  post.username_icon = integration.avatar
+  if (integration.avatar !== undefined) post.username_icon = integration.avatar
   post.notification = {
     title: stripInvisible(result.subject ?? integration.name),
     body: stripInvisible(result.notification ?? fallbackNotification(result)),
@@ -103,7 +104,7 @@ export function toMissivePost(
     post.references = (result.references ?? []).map((ref) => namespaceReference(integration.id, ref))
     if (result.subject !== undefined) post.conversation_subject = stripInvisible(result.subject)
     if (result.color !== undefined) post.conversation_color = result.color
-    post.conversation_icon = integration.icon
+    if (integration.icon !== undefined) post.conversation_icon = integration.icon
     post.update_existing_conversation_subject = result.update_existing_conversation_subject ?? false
   }
 

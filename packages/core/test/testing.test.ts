@@ -30,9 +30,8 @@ const deployDecision = {
 const deployPost = {
   organization: 'org-1',
   add_shared_labels: ['label-1'],
+  // No icon fields: Acme is not a provider Missive's hosted service has an icon for, and no server serves its own here.
   username: 'Acme',
-  username_icon: 'https://raw.githubusercontent.com/missive/missive-integrations/master/assets/integrations/acme.png',
-  conversation_icon: 'https://raw.githubusercontent.com/missive/missive-integrations/master/assets/integrations/acme.png',
   notification: { title: 'web [production]', body: 'Ada <ada@example.com> deployed web to production' },
   references: ['<acme/web/production@missive-integrations>'],
   conversation_subject: 'web [production]',

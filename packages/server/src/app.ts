@@ -7,11 +7,15 @@ import {
   WebhookRequest,
   answerOf,
   handleWebhook,
+  iconPath,
+  integrationInfo,
   type BodyReader,
+  type IconSettings,
   type Integration,
 } from '@missive-integrations/core'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
+import { registerAssets } from './assets.js'
 import type { Config } from './config.js'
 import { createLogger, pathOf } from './logger.js'
 import { createMetrics, type Metrics, type WebhookOutcomeLabel } from './metrics.js'
@@ -23,7 +27,7 @@ import { EndpointCache } from './tokens.js'
 export { QueueUnavailableError } from '@missive-integrations/core'
 
 /** The configuration the HTTP layer reads. */
-export type AppConfig = Pick<Config, 'bodyLimit' | 'secretKey' | 'legacyTokens'> & Partial<Pick<Config, 'requestTimeoutMs' | 'maxConnections'>>
+export type AppConfig = Pick<Config, 'bodyLimit' | 'secretKey' | 'legacyTokens'> & Partial<Pick<Config, 'requestTimeoutMs' | 'maxConnections' | 'publicUrl'>>
 
 export interface BuildAppOptions {
   /** Providers by id (as `loadProviders` returns them), or a list of instances. */
@@ -34,6 +38,11 @@ export interface BuildAppOptions {
   metrics?: Metrics
   /** Serve the playground at /playground for these providers (with their fixtures folders). */
   playground?: readonly PlaygroundProvider[]
+  /**
+   * Provider icons by id (`iconFilesOf(loaded)`: each package's `assets/icon.png`), served at
+   * `/assets/<id>.png`; with `PUBLIC_URL` set, those providers' posts point there.
+   */
+  icons?: ReadonlyMap<string, string>
 }
 
 /** The 404 for a provider that is not installed. */
@@ -67,6 +76,9 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   const tokenSettings = { key: config.secretKey, legacyTokens: config.legacyTokens }
   const endpoints = new EndpointCache()
   const requestTimeout = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+  // Only the loaded providers' icons are served; core decides what URL a post carries (iconsOf).
+  const icons = new Map([...(options.icons ?? [])].filter(([id]) => providers.has(id)))
+  const iconSettings = (id: string): IconSettings => (config.publicUrl !== undefined && icons.has(id) ? { publicUrl: config.publicUrl } : {})
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -109,9 +121,10 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     return reply.code(500).send({ error: 'internal_error', message: 'the server failed to handle this request; it has been logged' })
   })
 
-  app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(homePage(providers)))
+  app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(homePage(providers, icons, iconSettings)))
   // The hosted service answers `Pong` here; some senders check the base URL with a POST.
-  if (options.playground) registerPlayground(app, options.playground)
+  if (options.playground) registerPlayground(app, options.playground.map((provider) => ({ ...iconSettings(provider.integration.id), ...provider })))
+  registerAssets(app, icons)
   app.post('/', async (_request, reply) => reply.type('text/plain; charset=utf-8').send('Pong'))
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async (_request, reply) => {
@@ -122,7 +135,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   })
   app.get('/integrations', async () => {
     const listed: Record<string, unknown> = {}
-    for (const [id, integration] of providers) if (!integration.deprecated) listed[id] = integration.toJSON()
+    for (const [id, integration] of providers) if (!integration.deprecated) listed[id] = integrationInfo(integration, iconSettings(id))
     return listed
   })
   app.get('/metrics', async (_request, reply) => {
@@ -146,6 +159,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       const { event, outcome } = await handleWebhook(integration, toWebhookRequest(request, body.read), () => endpoints.resolve(integration.id, token, tokenSettings), {
         bodyLimit: config.bodyLimit,
         store: queue,
+        ...iconSettings(integration.id),
       })
       const answer = answerOf(outcome)
       const label: WebhookOutcomeLabel = outcome.kind === 'posts' ? 'queued' : outcome.kind === 'queued' && outcome.folded ? 'folded' : outcome.kind
@@ -239,11 +253,16 @@ function webhookProvider(request: FastifyRequest, providers: Providers): Integra
   return providers.get((request.params as { provider?: string }).provider ?? '')
 }
 
-function homePage(providers: Providers): string {
+function homePage(providers: Providers, icons: ReadonlyMap<string, string>, iconSettings: (id: string) => IconSettings): string {
   const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+  // The browser reaches this server already: its own copy of an icon, else what posts carry.
+  const iconOf = (p: Integration) => (icons.has(p.id) ? iconPath(p.id) : integrationInfo(p, iconSettings(p.id)).icon)
   const items = [...providers.values()]
     .filter((p) => !p.deprecated)
-    .map((p) => `<li><img src="${escape(p.icon)}" alt="" width="16" height="16"> ${escape(p.name)} — <code>POST /${escape(p.id)}?t=…</code></li>`)
+    .map((p) => {
+      const icon = iconOf(p)
+      return `<li>${icon === undefined ? '' : `<img src="${escape(icon)}" alt="" width="16" height="16"> `}${escape(p.name)} — <code>POST /${escape(p.id)}?t=…</code></li>`
+    })
     .join('\n      ')
   return `<!doctype html>
 <html lang="en">

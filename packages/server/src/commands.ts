@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { IntegrationError, readDelivery, type Integration, type PostOptions } from '@missive-integrations/core'
+import { IntegrationError, integrationInfo, readDelivery, type Integration, type PostOptions } from '@missive-integrations/core'
 import { ConfigError, SETTINGS, baseUrlOf, loadConfig, type Config, type SettingFlag } from './config.js'
 import { mintWebhookUrl, parseKeyValues } from './mint-url.js'
 import { formatPreview, parseHeaderFlag, previewWebhook } from './preview.js'
-import { ProviderLoadError, integrationsOf, loadProviders } from './providers.js'
+import { ProviderLoadError, iconFilesOf, integrationsOf, loadProviders, type LoadedProvider } from './providers.js'
 import { QueueLockedError } from './queue/errors.js'
 import type { PostQueue } from './queue/types.js'
 import type { RunningServer } from './start.js'
@@ -149,10 +149,13 @@ const COMMANDS: Record<string, Command> = {
     options: { json: { type: 'boolean' } },
     settings: ['project-dir', 'providers'],
     async run(args, io) {
-      const providers = await providersOf(configOf(args, io), io)
-      const list = [...providers.values()]
+      const config = configOf(args, io)
+      const loaded = await loadedProvidersOf(config, io)
+      const list = [...integrationsOf(loaded).values()]
       if (args.values.json) {
-        io.stdout(`${JSON.stringify(Object.fromEntries(list.map((p) => [p.id, p.toJSON()])), null, 2)}\n`)
+        // The icons as this server's posts and `GET /integrations` carry them.
+        const listed = list.map((p) => [p.id, integrationInfo(p, publicUrlFor(config, loaded, p.id))])
+        io.stdout(`${JSON.stringify(Object.fromEntries(listed), null, 2)}\n`)
         return 0
       }
       if (list.length === 0) {
@@ -197,7 +200,9 @@ const COMMANDS: Record<string, Command> = {
       } catch (error) {
         throw new UsageError((error as Error).message)
       }
-      const integration = findProvider(await providersOf(configOf(args, io), io), id)
+      const config = configOf(args, io)
+      const loaded = await loadedProvidersOf(config, io)
+      const integration = findProvider(integrationsOf(loaded), id)
       const event = typeof args.values.event === 'string' ? args.values.event : undefined
       const result = await previewWebhook(integration, {
         body: delivery.body,
@@ -206,6 +211,7 @@ const COMMANDS: Record<string, Command> = {
         postOptions: postOptions as PostOptions,
         secrets: strings(args.values.secret),
         ...(event ? { event } : {}),
+        ...publicUrlFor(config, loaded, id),
       })
       const text = `${formatPreview(result)}\n`
       if (result.kind === 'error') {
@@ -282,12 +288,20 @@ function configOf(args: Parsed, io: CliIo): Config {
 }
 
 async function providersOf(config: Config, io: CliIo): Promise<ReadonlyMap<string, Integration>> {
-  const loaded = await loadProviders({
+  return integrationsOf(await loadedProvidersOf(config, io))
+}
+
+function loadedProvidersOf(config: Config, io: CliIo): Promise<Map<string, LoadedProvider>> {
+  return loadProviders({
     projectPackageJson: config.projectPackageJson,
     ...(config.providers ? { only: config.providers } : {}),
     ...(io.conditions ? { conditions: io.conditions } : {}),
   })
-  return integrationsOf(loaded)
+}
+
+/** `PUBLIC_URL`, when the server would serve this provider's icon under it (as `buildApp` decides). */
+function publicUrlFor(config: Config, loaded: ReadonlyMap<string, LoadedProvider>, id: string): { publicUrl?: string } {
+  return config.publicUrl !== undefined && iconFilesOf(loaded).has(id) ? { publicUrl: config.publicUrl } : {}
 }
 
 function findProvider(providers: ReadonlyMap<string, Integration>, id: string): Integration {

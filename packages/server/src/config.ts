@@ -60,7 +60,7 @@ export const SETTINGS = [
     default: '127.0.0.1',
     help: 'interface to listen on; set 0.0.0.0 in a container or to accept connections from other machines',
   },
-  { env: 'PUBLIC_URL', flag: 'public-url', default: undefined, help: 'URL senders reach this server at (webhook URLs are printed under it)' },
+  { env: 'PUBLIC_URL', flag: 'public-url', default: undefined, help: 'URL senders and Missive reach this server at (webhook URLs are printed under it; posts carry provider icons from <PUBLIC_URL>/assets/<provider>.png)' },
   { env: 'MISSIVE_API_BASE_URL', flag: 'missive-api-base-url', default: DEFAULT_MISSIVE_API_BASE_URL, help: 'Missive REST API base' },
   { env: 'DATA_DIR', flag: 'data-dir', default: './data', help: 'directory for the queue file and the generated secret key' },
   {

@@ -16,6 +16,8 @@ export interface PreviewInput {
   postOptions?: PostOptions
   /** Webhook secrets: the signature is checked as the server would (none: not checked). */
   secrets?: string[]
+  /** The server's `PUBLIC_URL` when it serves this provider's icon: posts carry `<publicUrl>/assets/<id>.png`. */
+  publicUrl?: string | undefined
 }
 
 /**
@@ -26,7 +28,7 @@ export interface PreviewInput {
 export async function previewWebhook(integration: Integration, input: PreviewInput): Promise<PreviewResult> {
   const request = senderRequest(integration, { body: input.body, headers: input.headers ?? {}, event: input.event })
   const endpoint = { token: 'preview', options: input.options, postOptions: input.postOptions, secrets: input.secrets }
-  const { event, outcome } = await handleWebhook(integration, request, () => endpoint)
+  const { event, outcome } = await handleWebhook(integration, request, () => endpoint, { publicUrl: input.publicUrl })
   const provider = integration.id
   switch (outcome.kind) {
     case 'posts':

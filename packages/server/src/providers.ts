@@ -22,6 +22,8 @@ export interface LoadedProvider {
   name: string
   /** The package's folder. */
   dir: string
+  /** The package's `assets/icon.png`, when it ships one: served at `/assets/<id>.png`. */
+  iconFile: string | undefined
 }
 
 /** The installed providers cannot be composed (duplicate id, not an Integration, …): start-up stops. */
@@ -92,7 +94,9 @@ export async function loadProviders(options: LoadProvidersOptions): Promise<Map<
   const conditions = options.conditions ?? defaultConditions()
   const providers = new Map<string, LoadedProvider>()
   for (const manifest of wanted) {
-    providers.set(manifest.provider, { integration: await importProvider(manifest, conditions), name: manifest.name, dir: dirname(manifest.packageJson) })
+    const dir = dirname(manifest.packageJson)
+    const iconFile = join(dir, 'assets', 'icon.png')
+    providers.set(manifest.provider, { integration: await importProvider(manifest, conditions), name: manifest.name, dir, iconFile: existsSync(iconFile) ? iconFile : undefined })
   }
   return providers
 }
@@ -100,6 +104,11 @@ export async function loadProviders(options: LoadProvidersOptions): Promise<Map<
 /** The Integrations of loaded provider packages, by id (what `buildApp` takes). */
 export function integrationsOf(loaded: ReadonlyMap<string, LoadedProvider>): Map<string, Integration> {
   return new Map([...loaded].map(([id, { integration }]) => [id, integration]))
+}
+
+/** The icon files of loaded provider packages, by id (what `buildApp` serves at `/assets/<id>.png`). */
+export function iconFilesOf(loaded: ReadonlyMap<string, LoadedProvider>): Map<string, string> {
+  return new Map([...loaded].flatMap(([id, { iconFile }]) => (iconFile === undefined ? [] : [[id, iconFile] as const])))
 }
 
 /** Providers from instances already at hand (tests, embedding), with the same checks as loading. */

@@ -7,7 +7,7 @@ import { missiveTimeoutMs, type Config } from './config.js'
 import { DeliveryWorker } from './delivery/worker.js'
 import { createLogger } from './logger.js'
 import { createMetrics } from './metrics.js'
-import { integrationsOf, loadProviders } from './providers.js'
+import { iconFilesOf, integrationsOf, loadProviders } from './providers.js'
 import { openQueue } from './queue/open-queue.js'
 import type { PostQueue } from './queue/types.js'
 
@@ -59,7 +59,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const { queue, backend, location } = await openQueue(config, { role: 'server' })
   const metrics = createMetrics()
   const playground = config.playground ? [...loaded.values()].map(({ integration, dir }) => ({ integration, fixturesDir: join(dir, 'fixtures') })) : undefined
-  const app = buildApp({ providers, queue, config, logger, metrics, ...(playground ? { playground } : {}) })
+  const app = buildApp({ providers, queue, config, logger, metrics, icons: iconFilesOf(loaded), ...(playground ? { playground } : {}) })
   const worker = new DeliveryWorker({
     queue,
     client: new MissiveClient({ baseUrl: config.missiveApiBaseUrl, timeoutMs: missiveTimeoutMs(config) }),

@@ -10,6 +10,7 @@ import { buildApp } from '../src/app.ts'
 import { registerPlayground } from '../src/playground/route.ts'
 import { Deployer } from './helpers/deployer.ts'
 import { MemoryQueue } from './helpers/memory-queue.ts'
+import { freePort } from './helpers/missive-stand-in.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 // CI installs Chromium and sets REQUIRE_BROWSER=1 so that a missing browser fails instead of skipping.
@@ -24,15 +25,18 @@ describe.skipIf(browserMissing)('playground in a real browser', () => {
   let base: string
 
   beforeAll(async () => {
-    // The real app, as `missive-integrations start` builds it, listening on a real socket.
+    // The real app, as `missive-integrations start` builds it, listening on a real socket, with
+    // PUBLIC_URL set so that posts carry the icon it serves (the template's placeholder here).
     const deployer = new Deployer()
+    const port = await freePort()
     app = buildApp({
       providers: [deployer],
       queue: new MemoryQueue(),
-      config: { bodyLimit: 1024 * 1024, secretKey: randomBytes(32), legacyTokens: true },
+      config: { bodyLimit: 1024 * 1024, secretKey: randomBytes(32), legacyTokens: true, publicUrl: `http://127.0.0.1:${port}` },
       playground: [{ integration: deployer, fixturesDir: fileURLToPath(new URL('./fixtures/playground/', import.meta.url)) }],
+      icons: new Map([['deployer', fileURLToPath(new URL('../../../templates/provider/assets/icon.png', import.meta.url))]]),
     })
-    base = await app.listen({ port: 0, host: '127.0.0.1' })
+    base = await app.listen({ port, host: '127.0.0.1' })
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
@@ -90,8 +94,18 @@ describe.skipIf(browserMissing)('playground in a real browser', () => {
     expect(await second.locator('.conv-target').textContent()).toBe('conversation c-42')
     expect(await second.locator('[data-testid="post-text"] a').getAttribute('href')).toBe('https://deploys.example/web/42')
 
+    // The provider's icon, served by this server at PUBLIC_URL/assets/deployer.png, loads in the browser.
+    expect(json.posts.username_icon).toBe(`${base}/assets/deployer.png`)
+    expect(json.posts.conversation_icon).toBe(`${base}/assets/deployer.png`)
+    for (const selector of ['.post img', '[data-testid="conversation"] img']) {
+      const icon = first.locator(selector).first()
+      expect(await icon.getAttribute('src')).toBe(`${base}/assets/deployer.png`)
+      await expect.poll(() => icon.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0)
+    }
+
     mkdirSync(SCREENSHOTS, { recursive: true })
     await page.screenshot({ path: `${SCREENSHOTS}playground.png`, fullPage: true })
+    console.log(`playground screenshot: ${SCREENSHOTS}playground.png`)
     expect(errors).toEqual([])
     await page.close()
   })

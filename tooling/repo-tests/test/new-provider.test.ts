@@ -2,11 +2,12 @@
 // creates, the wiring, the refusals, and that what it generates passes its own test, typecheck,
 // lint and build and packs cleanly.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeRoot, read, runGenerator } from './support/generator.ts'
 import { REPO_ROOT, metadataProblems, pack, packedProblems, publintProblems, rootRepository, type Manifest } from './support/packed.ts'
+import { iconProblems } from './support/png.ts'
 
 const roots: string[] = []
 afterAll(() => {
@@ -49,6 +50,8 @@ describe('new-provider creates a provider package', () => {
       'CHANGELOG.md',
       'LICENSE',
       'README.md',
+      'assets/README.md',
+      'assets/icon.png',
       'fixtures/README.md',
       'fixtures/item.created__basic.headers.json',
       'fixtures/item.created__basic.json',
@@ -63,7 +66,7 @@ describe('new-provider creates a provider package', () => {
   })
 
   it('replaces every template token, in names and contents', () => {
-    for (const file of listFiles(dir)) {
+    for (const file of listFiles(dir).filter((name) => !name.endsWith('.png'))) {
       expect(file).not.toMatch(/__(ID|NAME|TITLE)__/)
       expect(read(join(dir, file)), file).not.toMatch(/__(ID|NAME|TITLE)__/)
     }
@@ -72,6 +75,14 @@ describe('new-provider creates a provider package', () => {
     expect(read(join(dir, 'src', 'index.ts'))).toContain("return 'Status Page Pro'")
     expect(read(join(dir, 'src', 'index.ts'))).toContain("header: 'x-status-page-signature'")
     expect(read(join(dir, 'test', 'status-page.test.ts'))).toContain("import StatusPage, { SIGNATURE } from '../src/index.ts'")
+  })
+
+  it('copies the placeholder icon byte for byte, and says how to replace it', () => {
+    const icon = readFileSync(join(dir, 'assets', 'icon.png'))
+    expect(icon.equals(readFileSync(join(REPO_ROOT, 'templates', 'provider', 'assets', 'icon.png')))).toBe(true)
+    expect(iconProblems(icon)).toEqual([])
+    expect(read(join(dir, 'assets', 'README.md'))).toContain('<PUBLIC_URL>/assets/status-page.png')
+    expect(stdout).toContain('packages/provider-status-page/assets/icon.png')
   })
 
   it('declares the provider in package.json, with the publishing metadata of its folder', () => {
@@ -127,7 +138,7 @@ describe('new-provider creates a provider package', () => {
     expect(packedProblems(packed)).toEqual([])
     expect(await publintProblems(packed.tarball)).toEqual([])
     expect(metadataProblems(packed.manifest, 'packages/provider-status-page', rootRepository())).toEqual([])
-    expect(packed.files).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/index.d.ts', 'dist/index.js', 'dist/index.js.map', 'fixtures/README.md', 'fixtures/item.created__basic.headers.json', 'fixtures/item.created__basic.json', 'fixtures/ping__basic.json', 'package.json'])
+    expect(packed.files).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'assets/README.md', 'assets/icon.png', 'dist/index.d.ts', 'dist/index.js', 'dist/index.js.map', 'fixtures/README.md', 'fixtures/item.created__basic.headers.json', 'fixtures/item.created__basic.json', 'fixtures/ping__basic.json', 'package.json'])
     // Five whole tool runs one after another, while turbo runs the server's process tests beside
     // them on a 2-core machine: a minute is not enough there. A limit, not a speed target.
   }, 240_000)
@@ -196,7 +207,7 @@ describe('new-provider refuses', () => {
     },
   )
 
-  it.each(['core', 'server', 'integrations', 'healthz', 'readyz', 'metrics', 'playground', 'constructor', 'prototype', 'tostring'])(
+  it.each(['core', 'server', 'integrations', 'healthz', 'readyz', 'metrics', 'playground', 'assets', 'constructor', 'prototype', 'tostring'])(
     'the reserved id %j',
     (name) => {
       const run = runGenerator([name, '--skip-install', '--root', root])

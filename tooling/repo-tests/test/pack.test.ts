@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { REPO_ROOT, metadataProblems, pack, packedProblems, publintProblems, rootRepository, type Manifest, type Packed } from './support/packed.ts'
+import { REPO_ROOT, metadataProblems, pack, packedProblems, publintProblems, readPackedBytes, rootRepository, type Manifest, type Packed } from './support/packed.ts'
+import { iconProblems } from './support/png.ts'
 
 const publicPackages = readdirSync(join(REPO_ROOT, 'packages'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join(REPO_ROOT, 'packages', entry.name, 'package.json')))
@@ -54,6 +55,12 @@ describe.each(publicPackages.map((p) => [p.manifest.name, p] as const))('%s', (n
 
   it('keeps name and version', () => {
     expect([packed.manifest.name, packed.manifest.version]).toEqual([manifest.name, manifest.version])
+  })
+
+  // The server serves a provider's icon from the installed package: it must be in the tarball.
+  it.runIf(manifest.missiveIntegrations !== undefined)('ships its icon, assets/icon.png, a real PNG, with its source and license', () => {
+    expect(packed.files).toEqual(expect.arrayContaining(['assets/icon.png', 'assets/README.md']))
+    expect(iconProblems(readPackedBytes(packed.tarball, 'assets/icon.png'))).toEqual([])
   })
 })
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { fixtureNames, loadFixture, type Integration, type PostOptions } from '@missive-integrations/core'
+import { fixtureNames, integrationInfo, loadFixture, type Integration, type PostOptions } from '@missive-integrations/core'
 import { previewWebhook } from '../preview.js'
 import { PLAYGROUND_CSS, PLAYGROUND_HTML, PLAYGROUND_JS } from './page.js'
 
@@ -7,20 +7,25 @@ import { PLAYGROUND_CSS, PLAYGROUND_HTML, PLAYGROUND_JS } from './page.js'
 export interface PlaygroundProvider {
   integration: Integration
   fixturesDir?: string | undefined
+  /** The server's `PUBLIC_URL` when it serves this provider's icon (posts then point there). */
+  publicUrl?: string | undefined
 }
 
-// Nothing on the page comes from elsewhere but images (provider avatars): a payload's
-// `<script>` or `javascript:` link can neither run nor load.
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  'img-src https: data:',
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
+// Nothing on the page comes from elsewhere but images (provider avatars, also this server's own
+// icons under PUBLIC_URL): a payload's `<script>` or `javascript:` link can neither run nor load.
+function csp(providers: readonly PlaygroundProvider[]): string {
+  const origins = new Set(providers.flatMap(({ publicUrl }) => (publicUrl?.startsWith('http:') ? [new URL(publicUrl).origin] : [])))
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    ["img-src 'self' https: data:", ...origins].join(' '),
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ')
+}
 
 const FIXTURE_NAME = /^[A-Za-z0-9_.-]+__[A-Za-z0-9_.-]+$/
 const MAX_PREVIEW_BODY = 5 * 1024 * 1024
@@ -37,15 +42,15 @@ export function listFixtureNames(dir: string | undefined): string[] {
  */
 export function registerPlayground(app: FastifyInstance, providers: readonly PlaygroundProvider[]): void {
   const byId = new Map(providers.map((provider) => [provider.integration.id, provider]))
-  const secure = { 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' }
+  const secure = { 'content-security-policy': csp(providers), 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' }
 
   app.get('/playground', async (_request, reply) => reply.headers(secure).type('text/html; charset=utf-8').send(PLAYGROUND_HTML))
   app.get('/playground/app.js', async (_request, reply) => reply.headers(secure).type('text/javascript; charset=utf-8').send(PLAYGROUND_JS))
   app.get('/playground/app.css', async (_request, reply) => reply.headers(secure).type('text/css; charset=utf-8').send(PLAYGROUND_CSS))
 
   app.get('/playground/api/providers', async () =>
-    providers.map(({ integration, fixturesDir }) => ({
-      ...integration.toJSON(),
+    providers.map(({ integration, fixturesDir, publicUrl }) => ({
+      ...integrationInfo(integration, { publicUrl }),
       deprecated: integration.deprecated,
       eventHeader: integration.eventHeader ?? null,
       events: integration.events,
@@ -98,6 +103,7 @@ export function registerPlayground(app: FastifyInstance, providers: readonly Pla
       postOptions: (postOptions ?? {}) as PostOptions,
       ...(secrets ? { secrets: secrets as string[] } : {}),
       ...(event ? { event } : {}),
+      publicUrl: provider.publicUrl,
     })
     return result
   })

@@ -54,7 +54,12 @@ export function pack(dir: string, destination: string): Packed {
 }
 
 function readPacked(tarball: string, file: string): string {
-  return execFileSync('tar', ['-xzOf', tarball, `package/${file.replace(/^\.\//, '')}`], { encoding: 'utf8' })
+  return readPackedBytes(tarball, file).toString('utf8')
+}
+
+/** One file of a packed tarball, as bytes. */
+export function readPackedBytes(tarball: string, file: string): Buffer {
+  return execFileSync('tar', ['-xzOf', tarball, `package/${file.replace(/^\.\//, '')}`])
 }
 
 /** Every string leaf of an `exports` / `bin` value, with the condition path that leads to it. */
