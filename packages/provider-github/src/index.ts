@@ -1,4 +1,5 @@
-import { Integration, type Handlers, type WebhookRequest } from '@missive-integrations/core'
+import { Integration, type Digest, type Handlers, type WebhookRequest } from '@missive-integrations/core'
+import { GITHUB_DIGEST, type GitHubDigest } from './digest.js'
 import { SKIPPED_ACTIONS, SKIPPED_EVENTS } from './events.js'
 import { checkRunCompleted, checkSuiteCompleted, deployment, deploymentReview, deploymentStatus, status, workflowRunCompleted } from './format/ci.js'
 import { discussionAnswered, discussionChanged, discussionCommentCreated, discussionCommentDeleted, discussionCreated } from './format/discussion.js'
@@ -122,6 +123,11 @@ export default class GitHub extends Integration {
 
   override get skipped(): Readonly<Record<string, string>> {
     return SKIPPED
+  }
+
+  /** A busy branch or pull request: pushes, failed runs and who, then the latest lines. */
+  override get digest(): Digest<GitHubDigest> {
+    return GITHUB_DIGEST
   }
 
   /** A GUID per delivery, the same on redeliveries: the server answers those before parsing them. */
