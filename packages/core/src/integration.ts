@@ -98,7 +98,7 @@ export abstract class Integration<Options extends ProviderOptions = ProviderOpti
    * pushes and failures by who and what). Without one, a digest counts the folded posts by event
    * and lists their one-line summaries (core's `genericDigest`).
    */
-  get digest(): Digest<any, Options> | undefined {
+  get digest(): Digest<unknown, Options> | undefined {
     return undefined
   }
 
