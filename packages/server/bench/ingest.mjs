@@ -16,6 +16,7 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sealToken } from '../dist/index.js'
+import { freePort } from './free-port.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repoRoot = join(here, '..', '..', '..')
@@ -254,14 +255,6 @@ async function waitReady(url) {
   throw new Error(`the server did not become ready at ${url}`)
 }
 
-function freePort() {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address()
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 function hasTaskset() {
   try {

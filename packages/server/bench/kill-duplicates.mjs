@@ -13,6 +13,7 @@ import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from './free-port.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const cli = resolve(process.env.MI_CLI ?? join(here, '..', 'dist', 'cli.js'))
@@ -90,10 +91,3 @@ function sleep(ms) {
   return new Promise((done) => setTimeout(done, ms))
 }
 
-async function freePort() {
-  const server = createServer()
-  await new Promise((done) => server.listen(0, '127.0.0.1', done))
-  const { port } = server.address()
-  await new Promise((done) => server.close(done))
-  return port
-}

@@ -7,10 +7,11 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { connect, createServer } from 'node:net'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from './free-port.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const CONNECTIONS = Number(process.env.STALL_CONNECTIONS ?? 40)
@@ -78,14 +79,6 @@ function waitListening(port) {
   })
 }
 
-function freePort() {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address()
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms))

@@ -12,6 +12,7 @@ import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from './free-port.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const cli = resolve(join(here, '..', 'dist', 'cli.js'))
@@ -35,13 +36,6 @@ const standIn = createServer((req, res) => {
 await new Promise((done) => standIn.listen(0, '127.0.0.1', done))
 const standInUrl = `http://127.0.0.1:${standIn.address().port}/v1`
 
-async function freePort() {
-  const server = createServer()
-  await new Promise((done) => server.listen(0, '127.0.0.1', done))
-  const { port } = server.address()
-  await new Promise((done) => server.close(done))
-  return port
-}
 
 async function run(burstLimit) {
   received = []
