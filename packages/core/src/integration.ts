@@ -1,4 +1,5 @@
 import { dispatch, dispatchTable, type Handlers } from './dispatch.js'
+import { schemaOf, type FilterSpec } from './filters.js'
 import type { Payload } from './parse-body.js'
 import { valueAt } from './payload-reader.js'
 import type { WebhookRequest } from './request.js'
@@ -82,6 +83,15 @@ export abstract class Integration<Options extends ProviderOptions = ProviderOpti
   /** The options a user configures for an endpoint. */
   get schema(): Schema {
     return { options: [] }
+  }
+
+  /**
+   * Noise-control filters a user sets per endpoint like options (`--option branches=main`):
+   * core adds them to the schema, checks their values and applies them after `process`, so a
+   * filtered delivery is answered 200 `filtered` with the reason.
+   */
+  get filters(): readonly FilterSpec[] {
+    return []
   }
 
   /** A deprecated provider still processes webhooks but is not listed by `GET /integrations`. */
@@ -185,7 +195,7 @@ export abstract class Integration<Options extends ProviderOptions = ProviderOpti
   }
 
   toJSON(): IntegrationInfo {
-    return { id: this.id, name: this.name, avatar: this.avatar, icon: this.icon, schema: this.schema }
+    return { id: this.id, name: this.name, avatar: this.avatar, icon: this.icon, schema: schemaOf(this) }
   }
 }
 

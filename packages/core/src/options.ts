@@ -1,5 +1,6 @@
 import { InvalidOptionsError } from './errors.js'
-import type { Integration, OptionSpec, ProviderOptions } from './integration.js'
+import { checkFilters, schemaOf, type FilterHost } from './filters.js'
+import type { OptionSpec, ProviderOptions } from './integration.js'
 
 export interface ResolveOptionsSettings {
   /** Reject keys the schema does not declare (when minting an endpoint); default false. */
@@ -9,10 +10,11 @@ export interface ResolveOptionsSettings {
 /**
  * Check an endpoint's provider options against the provider's schema: required keys present,
  * values typed (`"5"` becomes 5 for a Number, `"true"` true for a Boolean), defaults applied.
+ * The provider's filters are options too, and their values are checked (lists, globs, levels).
  * Throws `InvalidOptionsError` naming the key, so a broken link is never built from a missing option.
  */
 export function resolveOptions(
-  integration: Pick<Integration, 'id' | 'schema'>,
+  integration: FilterHost,
   raw: Readonly<Record<string, unknown>> | null | undefined,
   settings: ResolveOptionsSettings = {},
 ): ProviderOptions {
@@ -20,7 +22,7 @@ export function resolveOptions(
   if (typeof input !== 'object' || Array.isArray(input)) {
     throw new InvalidOptionsError(integration.id, '(options)', 'must be an object of key/value pairs')
   }
-  const specs = integration.schema.options
+  const specs = schemaOf(integration).options
   const resolved: ProviderOptions = {}
   for (const spec of specs) {
     const value = Object.hasOwn(input, spec.key) ? input[spec.key] : undefined
@@ -42,6 +44,7 @@ export function resolveOptions(
       }
     }
   }
+  checkFilters(integration, resolved)
   return resolved
 }
 
