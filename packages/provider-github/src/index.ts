@@ -1,4 +1,4 @@
-import { Integration, type Handlers, type WebhookRequest } from '@missive-integrations/core'
+import { Integration, type FilterSpec, type Handlers, type WebhookRequest } from '@missive-integrations/core'
 import { SKIPPED_ACTIONS, SKIPPED_EVENTS } from './events.js'
 import { checkRunCompleted, checkSuiteCompleted, deployment, deploymentReview, deploymentStatus, status, workflowRunCompleted } from './format/ci.js'
 import { discussionAnswered, discussionChanged, discussionCommentCreated, discussionCommentDeleted, discussionCreated } from './format/discussion.js'
@@ -17,10 +17,12 @@ import {
 import { push } from './format/push.js'
 import * as repo from './format/repository.js'
 import { codeScanningAlert, dependabotAlert, repositoryVulnerabilityAlert, secretScanningAlert, securityAdvisory } from './format/security.js'
+import { FILTERS } from './filters.js'
 import { SIGNATURE_HEADER, verify } from './verify.js'
 
 export { SKIPPED_ACTIONS, SKIPPED_EVENTS, SKIP_REASONS, SKIP_RULES } from './events.js'
 export type { SkippedAction, SkippedEvent } from './events.js'
+export { FILTERS } from './filters.js'
 export { MAX_COMMITS, MAX_FOLLOW_UPS } from './format/push.js'
 export { FAILING_CONCLUSIONS } from './format/ci.js'
 export { SIGNATURE, SIGNATURE_HEADER, signature, signRequest, verify } from './verify.js'
@@ -122,6 +124,11 @@ export default class GitHub extends Integration {
 
   override get skipped(): Readonly<Record<string, string>> {
     return SKIPPED
+  }
+
+  /** Per-endpoint noise control: events, branches, bots, authors, labels (see README, "Noise control"). */
+  override get filters(): readonly FilterSpec[] {
+    return FILTERS
   }
 
   /** A GUID per delivery, the same on redeliveries: the server answers those before parsing them. */
