@@ -80,6 +80,18 @@ const FORMAT: Readonly<Record<FilterSpec['kind'], (spec: FilterSpec) => string>>
 
 /** A provider's filters as options of its schema (a `Boolean` for a flag, else a `String`). */
 export function filterOptions(filters: readonly FilterSpec[]): OptionSpec[] {
+  // Declarations are static, and the schema is read on every request: derived once per list.
+  let options = optionsOf.get(filters)
+  if (options === undefined) {
+    options = toOptions(filters)
+    optionsOf.set(filters, options)
+  }
+  return options
+}
+
+const optionsOf = new WeakMap<readonly FilterSpec[], OptionSpec[]>()
+
+function toOptions(filters: readonly FilterSpec[]): OptionSpec[] {
   return filters.map((spec) => ({
     key: spec.key,
     type: spec.kind === 'flag' ? 'Boolean' : 'String',
@@ -170,9 +182,30 @@ function activeFilters(integration: FilterHost, options: ProviderOptions): Activ
   for (const spec of integration.filters ?? []) {
     const value = options[spec.key]
     if (value === undefined || value === '' || value === false) continue
-    active.push(activate(integration, spec, value))
+    active.push(cachedActivate(integration, spec, value))
   }
   return active
+}
+
+// Every request checks its endpoint's filters, then applies them: compiled once per provider,
+// filter and value (a few endpoints each), not twice per request. Bounded, as tokens are many.
+const compiled = new WeakMap<object, Map<string, ActiveFilter>>()
+const MAX_COMPILED = 256
+
+function cachedActivate(integration: FilterHost, spec: FilterSpec, value: string | number | boolean): ActiveFilter {
+  let cache = compiled.get(integration)
+  if (cache === undefined) {
+    cache = new Map()
+    compiled.set(integration, cache)
+  }
+  const key = `${spec.key}\0${typeof value}\0${String(value)}`
+  let filter = cache.get(key)
+  if (filter === undefined || filter.spec !== spec) {
+    filter = activate(integration, spec, value)
+    if (cache.size >= MAX_COMPILED) cache.delete(cache.keys().next().value!)
+    cache.set(key, filter)
+  }
+  return filter
 }
 
 function activate(integration: FilterHost, spec: FilterSpec, value: string | number | boolean): ActiveFilter {
