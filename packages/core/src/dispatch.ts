@@ -104,7 +104,8 @@ export function dispatch<Options extends ProviderOptions>(
   throw new UnsupportedEventError(integration.id, event, known())
 }
 
-function actionOf(integration: Integration<never>, payload: Payload): string | undefined {
+/** The payload's action (its `actionField`), when the provider declares one and the payload has it. */
+export function actionOf(integration: Integration<never>, payload: Payload): string | undefined {
   const field = integration.actionField
   const value = field === undefined ? undefined : valueAt(payload, field)
   return typeof value === 'string' && value !== '' ? value : undefined

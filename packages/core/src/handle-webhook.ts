@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { burstPlan, burstSettings, type BurstPlan } from './burst.js'
 import { dispatch } from './dispatch.js'
 import { IntegrationError, InvalidPayloadError, InvalidResultError, ProviderError, QueueUnavailableError, SignatureError, UnsupportedEventError } from './errors.js'
+import { applyFilters } from './filters.js'
 import { iconsOf, type IconSettings } from './icons.js'
 import { eventNamed, Integration, type ProviderOptions } from './integration.js'
 import { resolveCoreOptions, resolveOptions } from './options.js'
@@ -66,6 +67,8 @@ export type WebhookOutcome =
   | { kind: 'duplicate' }
   /** The provider does not post this event, with the reason: 200, so the sender keeps the endpoint. */
   | { kind: 'skipped'; reason: string }
+  /** The endpoint's filters drop this delivery (`branches`, `exclude_bots`, …), with the reason: 200. */
+  | { kind: 'filtered'; reason: string }
   /** The request is wrong (token, size, signature, body, payload, options): its error's 4xx. */
   | { kind: 'rejected'; error: IntegrationError }
   /** The provider or the store failed (422 provider bug, 503 queue): logged as an error. */
@@ -98,7 +101,7 @@ const MAX_DELIVERY_ID = 200
  *   3. the signature over the raw bytes, when the endpoint has secrets (401);
  *   4. a redelivery by the sender's delivery header: `duplicate`, without parsing;
  *   5. parsing (415 encoding or type, 400 body);
- *   6. the provider (200 skip, 422 payload or provider bug);
+ *   6. the provider (200 skip, 422 payload or provider bug), then the endpoint's filters (200 filtered);
  *   7. the commit to the store (202 queued, 200 duplicate, 503 when it cannot commit).
  *
  * Resolves to `{ event, outcome }` whatever happens: an error is an outcome, not a throw.
@@ -140,6 +143,8 @@ export async function handleWebhook(
     }
     const validated = validateOutput(output, { provider, event })
     if (validated.kind === 'skipped') return { event, outcome: { kind: 'skipped', reason: validated.reason } }
+    const filtered = filterReason(integration, payload, event, options)
+    if (filtered !== undefined) return { event, outcome: { kind: 'filtered', reason: filtered } }
 
     const author = { id: provider, name: integration.name, ...iconsOf(integration, settings) }
     const posts = toMissivePosts(author, validated.results, endpoint.postOptions)
@@ -174,6 +179,8 @@ export function answerOf(outcome: WebhookOutcome): { status: number; body: Recor
       return { status: 200, body: { status: 'duplicate' } }
     case 'skipped':
       return { status: 200, body: { status: 'skipped', reason: outcome.reason } }
+    case 'filtered':
+      return { status: 200, body: { status: 'filtered', reason: outcome.reason } }
     case 'rejected':
     case 'error':
       return { status: outcome.error.status, body: outcome.error.toJSON() }
@@ -184,6 +191,16 @@ export function answerOf(outcome: WebhookOutcome): { status: number; body: Recor
 function run(integration: Integration, payload: Payload, request: WebhookRequest, options: ProviderOptions, event: string | undefined): ProcessOutput | Promise<ProcessOutput> {
   if (integration.process === Integration.prototype.process) return dispatch(integration, payload, request, options, event)
   return integration.process(payload, request, options)
+}
+
+/** The endpoint's filters, after the provider: a filter's accessor that throws is a provider bug. */
+function filterReason(integration: Integration, payload: Payload, event: string | undefined, options: ProviderOptions): string | undefined {
+  try {
+    return applyFilters(integration, payload, event, options)
+  } catch (error) {
+    if (error instanceof IntegrationError) throw error
+    throw new ProviderError(integration.id, event, error)
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { BURST_OPTIONS, type Digest } from './burst.js'
 import { dispatch, dispatchTable, type Handlers } from './dispatch.js'
+import { schemaOf, type FilterHost, type FilterSpec } from './filters.js'
 import type { Payload } from './parse-body.js'
 import { valueAt } from './payload-reader.js'
 import type { WebhookRequest } from './request.js'
@@ -100,6 +101,15 @@ export abstract class Integration<Options extends ProviderOptions = ProviderOpti
    */
   get digest(): Digest<unknown, Options> | undefined {
     return undefined
+  }
+
+  /**
+   * Noise-control filters a user sets per endpoint like options (`--option branches=main`):
+   * core adds them to the schema, checks their values and applies them after `process`, so a
+   * filtered delivery is answered 200 `filtered` with the reason.
+   */
+  get filters(): readonly FilterSpec[] {
+    return []
   }
 
   /** A deprecated provider still processes webhooks but is not listed by `GET /integrations`. */
@@ -209,11 +219,11 @@ export abstract class Integration<Options extends ProviderOptions = ProviderOpti
 }
 
 /**
- * Every option an endpoint of this provider takes: the provider's own, then the ones core adds
- * to every provider (burst digests), unless the provider declares one of those itself.
+ * Every option an endpoint of this provider takes: the provider's own, its filters, then the ones
+ * core adds to every provider (burst digests), unless the provider declares one of those itself.
  */
-export function endpointSchema(integration: Pick<Integration<never>, 'schema'>): Schema {
-  const own = integration.schema.options
+export function endpointSchema(integration: FilterHost): Schema {
+  const own = schemaOf(integration).options
   const keys = new Set(own.map((spec) => spec.key))
   return { options: [...own, ...BURST_OPTIONS.filter((spec) => !keys.has(spec.key))] }
 }

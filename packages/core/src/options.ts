@@ -1,5 +1,6 @@
 import { InvalidOptionsError } from './errors.js'
-import { endpointSchema, type Integration, type OptionSpec, type ProviderOptions } from './integration.js'
+import { checkFilters, schemaOf, type FilterHost } from './filters.js'
+import { endpointSchema, type OptionSpec, type ProviderOptions } from './integration.js'
 
 export interface ResolveOptionsSettings {
   /** Reject keys the schema does not declare (when minting an endpoint); default false. */
@@ -9,15 +10,17 @@ export interface ResolveOptionsSettings {
 /**
  * Check an endpoint's provider options against the provider's schema: required keys present,
  * values typed (`"5"` becomes 5 for a Number, `"true"` true for a Boolean), defaults applied.
+ * The provider's filters are options too, and their values are checked (lists, globs, levels).
  * Throws `InvalidOptionsError` naming the key, so a broken link is never built from a missing option.
  */
 export function resolveOptions(
-  integration: Pick<Integration, 'id' | 'schema'>,
+  integration: FilterHost,
   raw: Readonly<Record<string, unknown>> | null | undefined,
   settings: ResolveOptionsSettings = {},
 ): ProviderOptions {
   const input = optionsObject(integration.id, raw)
-  const resolved = resolveSpecs(integration.id, integration.schema.options, input)
+  // The provider's own options and its filters: what its handlers and its filters read.
+  const resolved = resolveSpecs(integration.id, schemaOf(integration).options, input)
   if (settings.strict) {
     // Minting an endpoint: the options core adds to every provider are checked here too.
     resolveCoreOptions(integration, input)
@@ -30,6 +33,7 @@ export function resolveOptions(
       }
     }
   }
+  checkFilters(integration, resolved)
   return resolved
 }
 
@@ -37,8 +41,8 @@ export function resolveOptions(
  * The endpoint options core adds to every provider (burst digests), checked and typed like the
  * provider's own; they are not handed to the provider's handlers.
  */
-export function resolveCoreOptions(integration: Pick<Integration, 'id' | 'schema'>, raw: Readonly<Record<string, unknown>> | null | undefined): ProviderOptions {
-  const own = new Set(integration.schema.options.map((spec) => spec.key))
+export function resolveCoreOptions(integration: FilterHost, raw: Readonly<Record<string, unknown>> | null | undefined): ProviderOptions {
+  const own = new Set(schemaOf(integration).options.map((spec) => spec.key))
   const core = endpointSchema(integration).options.filter((spec) => !own.has(spec.key))
   return resolveSpecs(integration.id, core, optionsObject(integration.id, raw))
 }

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import nock from 'nock'
 import { fixtureKit, processPayload, rejectionOf, TEST_TOKEN } from '../src/testing/index.ts'
+import type { FilterSpec } from '../src/index.ts'
 import { Acme, signAcme } from './acme.ts'
 
 const acme = new Acme()
@@ -75,6 +76,25 @@ describe('fixtureKit', () => {
   it('reports a skip with its reason', async () => {
     await kit.expectSkip('ping__basic', 'ping is a connectivity check')
     await expect(kit.expectSkip('deploy__production', /anything/)).rejects.toThrow(/expected deploy__production to be skipped/)
+  })
+
+  it('reports a delivery the endpoint\'s filters drop, with its reason', async () => {
+    class FilteredAcme extends Acme {
+      override get filters(): readonly FilterSpec[] {
+        return [{ key: 'envs', kind: 'list', noun: 'environment', label: 'Environments', description: 'only these', read: (p) => p.optionalString('env') }]
+      }
+    }
+    const filtered = fixtureKit(new FilteredAcme(), new URL('./fixtures/acme/', import.meta.url), { options: { channel: 'ops' } })
+    const delivery = await filtered.expectFiltered('deploy__production', 'environment "production" is not in envs (staging)', { options: { envs: 'staging' } })
+    expect(delivery.requests).toEqual([])
+    await filtered.expectFiltered('deploy__production', /is not in envs/, { options: { envs: 'staging' } })
+    await expect(filtered.expectFiltered('deploy__production', /anything/, { options: { envs: 'production' } })).rejects.toThrow('expected deploy__production to be filtered, but it produced 1 post(s)')
+    await expect(filtered.expectFiltered('deploy__production', 'other', { options: { envs: 'staging' } })).rejects.toThrow('filter reason mismatch for deploy__production')
+    await expect(filtered.expectPosts('deploy__production', [deployDecision], { options: { envs: 'staging' } })).rejects.toThrow(
+      'expected deploy__production to post, but it was filtered: environment "production" is not in envs (staging)',
+    )
+    await expect(filtered.expectSkip('deploy__production', /x/, { options: { envs: 'staging' } })).rejects.toThrow('expected deploy__production to be skipped, but it was filtered')
+    await expect(filtered.deliver('deploy__production', { options: { envs: ',' } })).rejects.toThrow('"envs" has an empty item in ","')
   })
 
   it('signs with the provider signer and rejects a wrong secret', async () => {

@@ -12,6 +12,7 @@ import {
   safeUrl,
   skip,
   type Attachment,
+  type FilterSpec,
   type Handlers,
   type IntegrationResult,
   type PayloadReader,
@@ -33,6 +34,25 @@ export const SKIPPED_EVENTS: Readonly<Record<string, string>> = {
   'comment.deleted': 'comment.deleted is not posted: a post in Missive cannot be taken back',
   'vote.deleted': 'vote.deleted is not posted: only vote milestones (every voteStep-th vote) are',
 }
+
+/** Noise control for a Canny endpoint: `--option boards=Feature Requests --option events=post.*`. */
+export const FILTERS: readonly FilterSpec[] = [
+  {
+    key: 'boards',
+    kind: 'list',
+    noun: 'board',
+    label: 'Boards',
+    description: 'post only events of posts on these boards (board names)',
+    // A post event's object is the post; a comment's or a vote's carries its post.
+    read: (p) => p.optionalString('object.board.name') ?? p.optionalString('object.post.board.name'),
+  },
+  {
+    key: 'events',
+    kind: 'events',
+    label: 'Events',
+    description: 'post only these events (post.created, post.status_changed, comment.*, vote.created)',
+  },
+]
 
 /** The hosted Missive integration's colors, kept so conversations look the same after a move. */
 export const COLORS = {
@@ -101,6 +121,11 @@ export default class Canny extends Integration<CannyOptions> {
   /** Canny names the event in the event object's `type` (`post.created`); it sends no event header. */
   override get eventField(): string {
     return 'type'
+  }
+
+  /** Per-endpoint noise control: `boards` and `events` (see README, "Noise control"). */
+  override get filters(): readonly FilterSpec[] {
+    return FILTERS
   }
 
   override get handlers(): Handlers<CannyOptions> {

@@ -1,4 +1,4 @@
-import { Integration, type Digest, type Handlers, type WebhookRequest } from '@missive-integrations/core'
+import { Integration, type Digest, type FilterSpec, type Handlers, type WebhookRequest } from '@missive-integrations/core'
 import { GITHUB_DIGEST, type GitHubDigest } from './digest.js'
 import { SKIPPED_ACTIONS, SKIPPED_EVENTS } from './events.js'
 import { checkRunCompleted, checkSuiteCompleted, deployment, deploymentReview, deploymentStatus, status, workflowRunCompleted } from './format/ci.js'
@@ -18,10 +18,12 @@ import {
 import { push } from './format/push.js'
 import * as repo from './format/repository.js'
 import { codeScanningAlert, dependabotAlert, repositoryVulnerabilityAlert, secretScanningAlert, securityAdvisory } from './format/security.js'
+import { FILTERS } from './filters.js'
 import { SIGNATURE_HEADER, verify } from './verify.js'
 
 export { SKIPPED_ACTIONS, SKIPPED_EVENTS, SKIP_REASONS, SKIP_RULES } from './events.js'
 export type { SkippedAction, SkippedEvent } from './events.js'
+export { FILTERS } from './filters.js'
 export { MAX_COMMITS, MAX_FOLLOW_UPS } from './format/push.js'
 export { FAILING_CONCLUSIONS } from './format/ci.js'
 export { SIGNATURE, SIGNATURE_HEADER, signature, signRequest, verify } from './verify.js'
@@ -128,6 +130,11 @@ export default class GitHub extends Integration {
   /** A busy branch or pull request: pushes, failed runs and who, then the latest lines. */
   override get digest(): Digest<GitHubDigest> {
     return GITHUB_DIGEST
+  }
+
+  /** Per-endpoint noise control: events, branches, bots, authors, labels (see README, "Noise control"). */
+  override get filters(): readonly FilterSpec[] {
+    return FILTERS
   }
 
   /** A GUID per delivery, the same on redeliveries: the server answers those before parsing them. */

@@ -732,6 +732,27 @@ describe('github fixtures', () => {
         ],
       },
     ]))
+  it('pull_request__opened_by_dependabot', () =>
+    kit.expectPosts('pull_request__opened_by_dependabot', [
+      {
+        references: [
+          '186853002/dependabot/npm_and_yarn/lodash-4.17.21',
+          '186853002/2'
+        ],
+        subject: '#2 Bump lodash from 4.17.20 to 4.17.21 [Hello-World:dependabot/npm_and_yarn/lodash-4.17.21]',
+        update_existing_conversation_subject: true,
+        notification: 'dependabot[bot] opened pull request #2',
+        attachments: [
+          {
+            pretext: '*dependabot[bot]* opened <https://github.com/Codertocat/Hello-World/pull/2|pull request #2>',
+            title: 'Bump lodash from 4.17.20 to 4.17.21',
+            title_link: 'https://github.com/Codertocat/Hello-World/pull/2',
+            markdown: 'Bumps lodash from 4.17.20 to 4.17.21.',
+            color: '#009e61'
+          }
+        ],
+      },
+    ]))
   it('pull_request__opened_from_fork', () =>
     kit.expectPosts('pull_request__opened_from_fork', [
       {

@@ -1,5 +1,6 @@
-import { eventNamed, Integration, skip, type Handler, type Handlers, type Payload, type Schema, type WebhookRequest } from '@missive-integrations/core'
+import { eventNamed, Integration, skip, type FilterSpec, type Handler, type Handlers, type Payload, type Schema, type WebhookRequest } from '@missive-integrations/core'
 import { SKIP_RULES, SKIPPED_ACTIONS, SKIPPED_EVENTS } from './events.js'
+import { FILTERS } from './filters.js'
 import { deployment, job, pipeline } from './format/ci.js'
 import { member, projectCreatedOrDeleted, subgroup } from './format/group.js'
 import { issueChanged, issueOpened, issueUpdated } from './format/issue.js'
@@ -11,6 +12,7 @@ import type { Delivery, GitLabOptions } from './format/shared.js'
 import { TOKEN_HEADER, verify } from './verify.js'
 
 export { SKIPPED_ACTIONS, SKIPPED_EVENTS, SKIP_REASONS, SKIP_RULES } from './events.js'
+export { FILTERS } from './filters.js'
 export { MAX_COMMITS } from './format/push.js'
 export { MAX_BODY, markdownBody } from './format/shared.js'
 export type { GitLabOptions } from './format/shared.js'
@@ -159,6 +161,11 @@ export default class GitLab extends Integration<GitLabOptions> {
     const kind = typeof payload.object_kind === 'string' ? OBJECT_KINDS[payload.object_kind] : undefined
     const type = typeof payload.event_type === 'string' ? payload.event_type : ''
     return kind !== undefined && type.startsWith('confidential_') ? `confidential_${kind}` : kind
+  }
+
+  /** Per-endpoint noise control: events, branches, bots, authors, labels (see README, "Noise control"). */
+  override get filters(): readonly FilterSpec[] {
+    return FILTERS
   }
 
   override get handlers(): Handlers<GitLabOptions> {

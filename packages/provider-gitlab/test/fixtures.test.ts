@@ -402,6 +402,24 @@ describe('gitlab fixtures', () => {
         ],
       },
     ]))
+  it('merge_request_hook__opened_by_renovate', () =>
+    kit.expectPosts('merge_request_hook__opened_by_renovate', [
+      {
+        references: ['20677423/devel', '20677423/!1'],
+        subject: '!1 Make a trivial change to the README. [demo-project:devel]',
+        update_existing_conversation_subject: true,
+        notification: 'Renovate Bot opened merge request !1 (devel → master), assigned to Barbara Liskov and Barbara Liskov',
+        attachments: [
+          {
+            pretext: '*Renovate Bot* opened <https://gitlab.com/barbara/demo-project/-/merge_requests/1|merge request !1> (`devel` → `master`), assigned to *Barbara Liskov* and *Barbara Liskov*',
+            title: 'Make a trivial change to the README.',
+            title_link: 'https://gitlab.com/barbara/demo-project/-/merge_requests/1',
+            markdown: 'A trivial change that should probably be ignored.',
+            color: '#108548',
+          },
+        ],
+      },
+    ]))
   it('merge_request_hook__pushed_from_fork', () =>
     kit.expectPosts('merge_request_hook__pushed_from_fork', [
       {

@@ -16,6 +16,7 @@ import {
   rich,
   type AttachmentField,
   type Digest,
+  type FilterSpec,
   type Handlers,
   type IntegrationResult,
   type PayloadReader,
@@ -44,6 +45,9 @@ export const COLORS = {
 } as const
 
 type Level = keyof typeof COLORS.level
+
+/** Rollbar's levels, lowest first: the scale of the `min_level` filter. */
+export const LEVELS: readonly Level[] = ['debug', 'info', 'warning', 'error', 'critical']
 
 // Rollbar sends item.level as a number (40 = error) but occurrence.level as a string: see
 // item.level 40 next to last_occurrence.level "error" in fixtures/new_item__error.json.
@@ -105,6 +109,11 @@ export default class Rollbar extends Integration<RollbarOptions> {
     return 'event_name'
   }
 
+  /** Per-endpoint noise control: `min_level` and `environments` (see README, "Noise control"). */
+  override get filters(): readonly FilterSpec[] {
+    return FILTERS
+  }
+
   override get handlers(): Handlers<RollbarOptions> {
     return HANDLERS
   }
@@ -121,6 +130,33 @@ export default class Rollbar extends Integration<RollbarOptions> {
   // Rollbar does not sign its webhooks, so there is no `verify`: the sealed URL token is the
   // endpoint's only protection (see README).
 }
+
+/** Noise control for a Rollbar endpoint: `--option min_level=error --option environments=production`. */
+export const FILTERS: readonly FilterSpec[] = [
+  {
+    key: 'min_level',
+    kind: 'level',
+    levels: LEVELS,
+    noun: 'level',
+    label: 'Minimum level',
+    description: 'post only items and occurrences at this level or above; deploys pass',
+    // An occurrence carries its own level; an item event only the item's (a number).
+    read: (p) => {
+      const data = p.object('data')
+      const occurrence = data.optionalObject('occurrence')
+      const item = data.optionalObject('item')
+      return (occurrence && levelOf(occurrence, 'level')) ?? (item && levelOf(item, 'level'))
+    },
+  },
+  {
+    key: 'environments',
+    kind: 'list',
+    noun: 'environment',
+    label: 'Environments',
+    description: 'post only items, occurrences and deploys in these environments',
+    read: (p) => p.optionalString('data.deploy.environment') ?? p.optionalString('data.occurrence.environment') ?? p.optionalString('data.item.environment'),
+  },
+]
 
 /**
  * One handler per event Rollbar puts in `event_name`, in the order its docs list them.

@@ -1,5 +1,6 @@
-import { Integration, verifyHmac, type Handlers, type HmacScheme, type Schema, type WebhookRequest } from '@missive-integrations/core'
+import { Integration, verifyHmac, type FilterSpec, type Handlers, type HmacScheme, type Schema, type WebhookRequest } from '@missive-integrations/core'
 import { SKIPPED_ACTIONS, SKIPPED_EVENTS } from './events.js'
+import { FILTERS } from './filters.js'
 import { commentCreated, commentDeleted, commentUpdated } from './format/comment.js'
 import { errorCreated, eventAlert } from './format/event.js'
 import { issueAssigned, issueCreated, issueIgnored, issueResolved, issueUnresolved } from './format/issue.js'
@@ -7,6 +8,7 @@ import { metricAlert } from './format/metric-alert.js'
 import type { SentryOptions } from './format/shared.js'
 
 export { SKIPPED_ACTIONS, SKIPPED_EVENTS } from './events.js'
+export { FILTERS, LEVELS } from './filters.js'
 export { COLORS, type SentryOptions } from './format/shared.js'
 export { MAX_COMMENT } from './format/comment.js'
 
@@ -74,6 +76,11 @@ export default class Sentry extends Integration<SentryOptions> {
 
   override get actionField(): string {
     return 'action'
+  }
+
+  /** Per-endpoint noise control: min_level, environments, projects (see README, "Noise control"). */
+  override get filters(): readonly FilterSpec[] {
+    return FILTERS
   }
 
   override get handlers(): Handlers<SentryOptions> {

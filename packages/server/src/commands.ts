@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { IntegrationError, integrationInfo, readDelivery, type Integration, type PostOptions } from '@missive-integrations/core'
+import { IntegrationError, integrationInfo, readDelivery, schemaOf, type Integration, type PostOptions } from '@missive-integrations/core'
 import { ConfigError, SETTINGS, baseUrlOf, loadConfig, type Config, type SettingFlag } from './config.js'
 import { mintWebhookUrl, parseKeyValues } from './mint-url.js'
 import { formatPreview, parseHeaderFlag, previewWebhook } from './preview.js'
@@ -162,7 +162,7 @@ const COMMANDS: Record<string, Command> = {
         io.stdout('no provider installed: add a provider package (e.g. @missive-integrations/provider-github) to the project\n')
         return 0
       }
-      const rows = list.map((p) => [p.id, p.name, p.schema.options.map((o) => `${o.key}${o.required ? '*' : ''}`).join(', ')])
+      const rows = list.map((p) => [p.id, p.name, schemaOf(p).options.map((o) => `${o.key}${o.required ? '*' : ''}`).join(', ')])
       io.stdout(table(['id', 'name', 'options (* required)'], rows))
       return 0
     },

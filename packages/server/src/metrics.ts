@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { DeliveryObserver, PostQueue } from './queue/types.js'
 
 /** What a webhook request came to, as counted by `webhooks_total`. */
-export type WebhookOutcomeLabel = 'queued' | 'folded' | 'duplicate' | 'skipped' | 'rejected' | 'error'
+export type WebhookOutcomeLabel = 'queued' | 'folded' | 'duplicate' | 'skipped' | 'filtered' | 'rejected' | 'error'
 
 /** The server's Prometheus metrics, in a Registry of their own (never prom-client's global one). */
 export interface Metrics {
@@ -27,7 +27,7 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
 
   const webhooks = new Counter({
     name: 'webhooks_total',
-    help: 'Webhook requests by provider, event and outcome (queued, folded into a burst digest, duplicate, skipped, rejected, error)',
+    help: 'Webhook requests by provider, event and outcome (queued, folded into a burst digest, duplicate, skipped, filtered, rejected, error)',
     labelNames: ['provider', 'event', 'outcome'] as const,
     registers: [registry],
   })

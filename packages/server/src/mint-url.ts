@@ -1,8 +1,9 @@
-import { resolveOptions, type Integration, type PostOptions } from '@missive-integrations/core'
+import { resolveOptions, type FilterHost, type PostOptions } from '@missive-integrations/core'
 import { sealToken } from './tokens.js'
 
 export interface MintUrlInput {
-  integration: Pick<Integration, 'id' | 'schema'>
+  /** The provider: its schema and filters (a filter's value is checked as strictly as an option's). */
+  integration: FilterHost
   /** The Missive API token the posts are made with. */
   token: string
   options?: Record<string, unknown>
@@ -14,8 +15,8 @@ export interface MintUrlInput {
 }
 
 /**
- * A webhook URL with a sealed token. The provider options are checked strictly against the
- * provider's schema first (`InvalidOptionsError` names the key), so a broken URL is never printed.
+ * A webhook URL with a sealed token. The provider options (filters included) are checked strictly
+ * against the provider's schema first (`InvalidOptionsError` names the key), so a broken URL is never printed.
  */
 export function mintWebhookUrl(input: MintUrlInput): string {
   const given = input.options ?? {}

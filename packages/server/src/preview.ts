@@ -1,9 +1,10 @@
 import { answerOf, handleWebhook, senderRequest, type Integration, type MissivePost, type PostOptions } from '@missive-integrations/core'
 
-/** What a payload becomes: the exact Missive posts, a reasoned skip, or the error the server would answer. */
+/** What a payload becomes: the exact Missive posts, a reasoned skip, a delivery the endpoint's filters drop, or the error the server would answer. */
 export type PreviewResult =
   | { kind: 'posts'; provider: string; event: string | undefined; posts: MissivePost[] }
   | { kind: 'skipped'; provider: string; event: string | undefined; reason: string }
+  | { kind: 'filtered'; provider: string; event: string | undefined; reason: string }
   | { kind: 'error'; provider: string; event: string | undefined; status: number; error: string; message: string }
 
 export interface PreviewInput {
@@ -34,7 +35,8 @@ export async function previewWebhook(integration: Integration, input: PreviewInp
     case 'posts':
       return { kind: 'posts', provider, event, posts: outcome.posts }
     case 'skipped':
-      return { kind: 'skipped', provider, event, reason: outcome.reason }
+    case 'filtered':
+      return { kind: outcome.kind, provider, event, reason: outcome.reason }
     case 'rejected':
     case 'error':
       return { kind: 'error', provider, event, status: outcome.error.status, error: outcome.error.code, message: outcome.error.message }
@@ -63,7 +65,8 @@ export function formatPreview(result: PreviewResult): string {
         })
         .join('\n\n')
     case 'skipped':
-      return `skipped: ${result.provider}${event}: ${result.reason}`
+    case 'filtered':
+      return `${result.kind}: ${result.provider}${event}: ${result.reason}`
     case 'error':
       return `error (${result.status} ${result.error}): ${result.message}`
   }

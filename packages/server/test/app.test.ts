@@ -249,6 +249,25 @@ describe('POST /:provider', () => {
       expect(queue.enqueued).toHaveLength(0)
     })
 
+    it('200 filtered with the reason for a delivery the endpoint\'s filters drop, logged, nothing queued', async () => {
+      const { app, queue, lines } = testApp()
+      const t = sealed({ options: { exclude_titles: 'hello' } })
+      const res = await app.inject({ method: 'POST', url: `/acme?t=${t}`, headers: headers('item.created'), payload: ITEM })
+      expect(res.statusCode).toBe(200)
+      expect(res.json()).toEqual({ status: 'filtered', reason: 'title "Hello" is in exclude_titles (hello)' })
+      expect(queue.enqueued).toHaveLength(0)
+      expect(lines.map((line) => JSON.parse(line)).find((line) => line.msg === 'webhook')).toMatchObject({ provider: 'acme', event: 'item.created', outcome: 'filtered', status: 200 })
+      const other = JSON.stringify({ item: { id: 43, title: 'Other' } })
+      expect((await app.inject({ method: 'POST', url: `/acme?t=${t}`, headers: headers('item.created'), payload: other })).statusCode).toBe(202)
+    })
+
+    it('400 naming the filter for a bad filter value in the token', async () => {
+      const { app } = testApp()
+      const res = await app.inject({ method: 'POST', url: `/acme?t=${sealed({ options: { exclude_titles: 'a,,b' } })}`, headers: headers('item.created'), payload: ITEM })
+      expect(res.statusCode).toBe(400)
+      expect(res.json()).toEqual({ error: 'invalid_options', message: 'invalid options for provider acme: "exclude_titles" has an empty item in "a,,b"; it takes comma-separated, case-insensitive' })
+    })
+
     it('a provider bug is a 422 and a log line, never a 500 or a crash', async () => {
       const { app, lines } = testApp()
       for (const event of ['boom', 'bad.result']) {
@@ -391,7 +410,13 @@ describe('other routes', () => {
     const res = await app.inject({ method: 'GET', url: '/integrations' })
     expect(res.statusCode).toBe(200)
     expect(Object.keys(res.json())).toEqual(['acme'])
-    expect(res.json().acme).toMatchObject({ id: 'acme', name: 'Acme', schema: { options: [{ key: 'limit', type: 'Number' }, { key: 'account' }, { key: 'burst_limit' }, { key: 'burst_window' }] } })
+    expect(res.json().acme).toMatchObject({
+      id: 'acme',
+      name: 'Acme',
+      schema: { options: [{ key: 'limit', type: 'Number' }, { key: 'account' }, { key: 'exclude_titles', type: 'String' }, { key: 'burst_limit' }, { key: 'burst_window' }] },
+    })
+    // A filter is listed as an option, with what it does and what it takes.
+    expect(res.json().acme.schema.options[2]).toEqual({ key: 'exclude_titles', type: 'String', label: 'Exclude titles', description: 'drop items with these titles (comma-separated, case-insensitive)' })
     // Acme is not hosted by Missive and this server serves no icon for it: no icon rather than a broken one (test/assets.test.ts).
     expect(res.json().acme).not.toHaveProperty('avatar')
     // Deprecated as the hosted service's Heroku: hidden from the list, its webhook URLs still answer.
@@ -427,6 +452,7 @@ describe('other routes', () => {
     await app.inject({ method: 'POST', url: `/acme?t=${sealed()}`, headers: headers('item.created'), payload: ITEM })
     await app.inject({ method: 'POST', url: `/acme?t=${sealed()}`, headers: headers('item.created'), payload: ITEM })
     await app.inject({ method: 'POST', url: `/acme?t=${sealed()}`, headers: headers('ping'), payload: '{}' })
+    await app.inject({ method: 'POST', url: `/acme?t=${sealed({ options: { exclude_titles: 'Hello' } })}`, headers: headers('item.created'), payload: JSON.stringify({ item: { id: 7, title: 'Hello' } }) })
     await app.inject({ method: 'POST', url: `/acme`, headers: headers('ping'), payload: '{}' })
     await app.inject({ method: 'POST', url: `/acme?t=${sealed()}`, headers: headers('boom'), payload: '{}' })
     await app.inject({ method: 'POST', url: `/acme?t=${sealed()}`, headers: headers('attacker-chosen-event'), payload: '{}' })
@@ -439,6 +465,7 @@ describe('other routes', () => {
     expect(text).toContain('webhooks_total{provider="acme",event="item.created",outcome="queued"} 1')
     expect(text).toContain('webhooks_total{provider="acme",event="item.created",outcome="duplicate"} 1')
     expect(text).toContain('webhooks_total{provider="acme",event="ping",outcome="skipped"} 1')
+    expect(text).toContain('webhooks_total{provider="acme",event="item.created",outcome="filtered"} 1')
     expect(text).toContain('webhooks_total{provider="acme",event="ping",outcome="rejected"} 1')
     expect(text).toContain('webhooks_total{provider="acme",event="boom",outcome="error"} 1')
     expect(text).toContain('webhooks_total{provider="acme",event="other",outcome="skipped"} 1')

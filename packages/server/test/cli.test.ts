@@ -90,6 +90,32 @@ describe('missive-integrations url', () => {
     expect(stdout).toBe('')
   })
 
+  describe('with filters (GitHub, from apps/bridge)', () => {
+    const bridge = { PROJECT_DIR: new URL('../../../apps/bridge/', import.meta.url).pathname }
+
+    it('mints the README example: only main and release branches, no bots', async () => {
+      const dir = dataDir()
+      const { code, stdout, stderr } = await cli(['url', 'github', '--token', 't', '--option', 'branches=main,release/*', '--option', 'exclude_bots=true', '--data-dir', dir], bridge)
+      expect(stderr).toBe('')
+      expect(code).toBe(0)
+      const key = Buffer.from(readFileSync(join(dir, 'secret.key'), 'utf8').trim(), 'base64')
+      expect(openSealedToken('github', new URL(stdout.trim()).searchParams.get('t')!, key)).toMatchObject({ options: { branches: 'main,release/*', exclude_bots: true } })
+    })
+
+    it.each([
+      [['--option', 'branches=main,,release/*'], 'missive-integrations: invalid options for provider github: "branches" has an empty item in "main,,release/*"; it takes comma-separated; * matches within a /-separated segment, ** across segments (release/*)\n'],
+      [['--option', 'exclude_bots=maybe'], 'missive-integrations: invalid options for provider github: "exclude_bots" must be true or false: drop events sent by bots (sender type Bot or a login ending in [bot]: dependabot, renovate), got "maybe"\n'],
+      [['--option', 'events=pull_request.*,isues.opened'], /^missive-integrations: invalid options for provider github: "events" has "isues\.opened", which matches no github event; known events: push, /],
+      [['--option', 'branch=main'], /"branch" is not an option of this provider; known options: events, exclude_events, branches, exclude_bots, exclude_authors, labels, exclude_labels\n$/],
+    ])('exits 2 naming a bad filter %j', async (extra, message) => {
+      const { code, stdout, stderr } = await cli(['url', 'github', '--token', 't', '--data-dir', dataDir(), ...extra], bridge)
+      expect(code).toBe(2)
+      expect(stdout).toBe('')
+      if (typeof message === 'string') expect(stderr).toBe(message)
+      else expect(stderr).toMatch(message)
+    })
+  })
+
   it('exits 2 for an unknown provider, a missing token or an unknown flag', async () => {
     const dir = dataDir()
     expect((await cli(['url', 'nope', '--token', 't', '--data-dir', dir])).stderr).toContain('installed providers: acme')
@@ -214,6 +240,8 @@ describe('missive-integrations preview', () => {
     const ping = await preview(['github', fixture('github', 'ping__basic')])
     expect(ping).toMatchObject({ code: 0, stderr: '' })
     expect(ping.stdout).toMatch(/^skipped: github ping: /)
+    const filtered = await preview(['github', fixture('github', 'push__new_branch'), '--option', 'branches=main,release/*'])
+    expect(filtered).toEqual({ code: 0, stderr: '', stdout: 'filtered: github push: branch "master" is not in branches (main, release/*)\n' })
     const asEvent = await preview(['github', fixture('github', 'public__basic'), '--header', 'X-GitHub-Event: public'])
     expect(asEvent.code).toBe(0)
     expect(asEvent.stdout).toContain('"conversation_subject"')

@@ -42,6 +42,8 @@ const CASES: Case[] = [
   { name: 'a compressed body', event: 'item.created', body: GZIP, headers: { 'content-encoding': 'gzip' }, answer: [415, 'unsupported_encoding'] },
   { name: 'another content type', event: 'item.created', body: ITEM, headers: { 'content-type': 'text/xml' }, answer: [415, 'unsupported_media_type'] },
   { name: 'a skipped event', event: 'ping', body: '{}', answer: [200, 'skipped'] },
+  { name: 'a delivery the endpoint filters', event: 'item.created', body: ITEM, options: { exclude_titles: 'hello' }, answer: [200, 'filtered'] },
+  { name: 'an endpoint with a bad filter', event: 'item.created', body: ITEM, options: { exclude_titles: 'hello,' }, answer: [400, 'invalid_options'] },
   { name: 'an unknown event', event: 'item.exploded', body: '{}', answer: [200, 'skipped'] },
   { name: 'a payload missing a field', event: 'item.created', body: '{"item":{"id":1}}', answer: [422, 'invalid_payload'] },
   { name: 'a provider bug', event: 'boom', body: '{}', answer: [422, 'provider_error'] },
@@ -50,7 +52,7 @@ const CASES: Case[] = [
 type Answer = [number, string]
 
 const ofPreview = (result: PreviewResult): Answer =>
-  result.kind === 'posts' ? [202, 'queued'] : result.kind === 'skipped' ? [200, 'skipped'] : [result.status, result.error]
+  result.kind === 'posts' ? [202, 'queued'] : result.kind === 'error' ? [result.status, result.error] : [200, result.kind]
 
 async function server(c: Case): Promise<Answer> {
   const t = sealed({ ...(c.options ? { options: c.options } : {}), ...(c.secrets ? { secrets: c.secrets } : {}) })
@@ -74,7 +76,7 @@ async function kit(c: Case): Promise<Answer> {
   const request = senderRequest(acme, { body: c.body, headers: c.headers ?? {}, event: c.event })
   try {
     const { outcome } = await deliver(acme, request, { token: 'kit', options: c.options ?? {}, secrets: c.secrets ?? [] })
-    return outcome.kind === 'posts' ? [202, 'queued'] : [200, 'skipped']
+    return outcome.kind === 'posts' ? [202, 'queued'] : [200, outcome.kind]
   } catch (error) {
     if (!(error instanceof IntegrationError)) throw error
     return [error.status, error.code]

@@ -110,6 +110,28 @@ describe.skipIf(browserMissing)('playground in a real browser', () => {
     await page.close()
   })
 
+  it('shows what a filter does to a fixture', async () => {
+    const page = await browser.newPage()
+    page.setDefaultTimeout(8_000)
+    await page.goto(`${base}/playground`)
+    await page.waitForSelector('body[data-ready="true"]')
+    // The filter is a field of the form, from the provider's schema, saying what it takes.
+    expect(await page.locator('[data-testid="option-environments"]').getAttribute('title')).toBe('only deploys to these environments (comma-separated, case-insensitive)')
+    await page.fill('[data-testid="option-team"]', 'Platform')
+    await page.fill('[data-testid="option-environments"]', 'staging, qa')
+    await page.selectOption('[data-testid="fixture"]', 'deploy__production')
+    await expect.poll(() => page.textContent('[data-testid="status"]')).toBe('Filtered: environment "production" is not in environments (staging, qa)')
+    expect(await page.locator('[data-testid="status"]').getAttribute('class')).toBe('filtered')
+    expect(await page.locator('[data-testid="post"]').count()).toBe(0)
+    await page.fill('[data-testid="option-environments"]', 'staging,,qa')
+    await page.click('[data-testid="run"]')
+    await expect.poll(() => page.textContent('[data-testid="status"]')).toBe('Error 400 (invalid_options): invalid options for provider deployer: "environments" has an empty item in "staging,,qa"; it takes comma-separated, case-insensitive')
+    await page.fill('[data-testid="option-environments"]', 'Production')
+    await page.click('[data-testid="run"]')
+    await expect.poll(() => page.locator('[data-testid="post"]').count()).toBe(2)
+    await page.close()
+  })
+
   it('shows skips and errors as such', async () => {
     const page = await browser.newPage()
     await page.goto(`${base}/playground`)
@@ -142,6 +164,8 @@ describe('playground API', () => {
     expect(page.body).toContain('<script src="/playground/app.js" defer></script>')
     const preview = await app.inject({ method: 'POST', url: '/playground/api/preview', payload: { provider: 'deployer', body: '{"type":"other"}', options: { team: 'x' } } })
     expect(preview.json()).toEqual({ kind: 'skipped', provider: 'deployer', event: 'other', reason: 'other is not posted' })
+    const filtered = await app.inject({ method: 'POST', url: '/playground/api/preview', payload: { provider: 'deployer', body: JSON.stringify({ type: 'deploy', user: 'Ada', url: 'https://deploys.example/web/42', app: 'web', environment: 'production', message: 'm', image: 'https://deploys.example/i.png' }), options: { team: 'x', environments: 'staging' } } })
+    expect(filtered.json()).toEqual({ kind: 'filtered', provider: 'deployer', event: 'deploy', reason: 'environment "production" is not in environments (staging)' })
     expect((await app.inject({ method: 'POST', url: '/playground/api/preview', payload: { provider: 'deployer', body: 1 } })).statusCode).toBe(400)
     expect((await app.inject({ method: 'POST', url: '/playground/api/preview', payload: { provider: 'deployer', body: '{}', headers: [] } })).statusCode).toBe(400)
     await app.close()

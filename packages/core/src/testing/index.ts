@@ -59,8 +59,8 @@ export interface CapturedRequest {
   body: { posts: MissivePost }
 }
 
-/** What a delivery the kit made came to: a post (or several) or a skip; refusals are thrown. */
-export type KitOutcome = Extract<WebhookOutcome, { kind: 'posts' } | { kind: 'skipped' }>
+/** What a delivery the kit made came to: a post (or several), a skip or a filtered delivery; refusals are thrown. */
+export type KitOutcome = Extract<WebhookOutcome, { kind: 'posts' } | { kind: 'skipped' } | { kind: 'filtered' }>
 
 export interface Delivery {
   event: string | undefined
@@ -94,7 +94,7 @@ export function fixtureRequest(integration: Integration, fixture: Fixture, setti
 async function handled(integration: Integration, request: WebhookRequest, endpoint: Endpoint): Promise<{ event: string | undefined; outcome: KitOutcome }> {
   const { event, outcome } = await handleWebhook(integration, request, () => endpoint)
   if (outcome.kind === 'rejected' || outcome.kind === 'error') throw outcome.error
-  if (outcome.kind !== 'posts' && outcome.kind !== 'skipped') throw new AssertionError({ message: `unexpected outcome ${outcome.kind} without a queue` })
+  if (outcome.kind !== 'posts' && outcome.kind !== 'skipped' && outcome.kind !== 'filtered') throw new AssertionError({ message: `unexpected outcome ${outcome.kind} without a queue` })
   return { event, outcome }
 }
 
@@ -105,7 +105,7 @@ async function handled(integration: Integration, request: WebhookRequest, endpoi
  */
 export async function deliver(integration: Integration, request: WebhookRequest, endpoint: Endpoint): Promise<Delivery> {
   const { event, outcome } = await handled(integration, request, endpoint)
-  if (outcome.kind === 'skipped') return { event, outcome, requests: [] }
+  if (outcome.kind !== 'posts') return { event, outcome, requests: [] }
   return { event, outcome, requests: await sendPosts(endpoint.token, outcome.posts) }
 }
 
@@ -159,6 +159,8 @@ export interface FixtureKit {
   expectDigest(names: readonly string[], post: ExpectedPost, settings?: DeliverSettings): Promise<CapturedRequest>
   /** Assert the fixture is skipped, with a reason matching. */
   expectSkip(name: string, reason: string | RegExp, settings?: DeliverSettings): Promise<Delivery>
+  /** Assert the fixture is dropped by the endpoint's filters (set them in `settings.options`), with a reason matching. */
+  expectFiltered(name: string, reason: string | RegExp, settings?: DeliverSettings): Promise<Delivery>
   /** Assert every declared event has a fixture, every fixture's event is declared, and every fixture was tested. */
   assertComplete(): void
 }
@@ -206,14 +208,28 @@ export function fixtureKit(integration: Integration, dir: FixturesDir, defaults:
 
   const expectRequests = async (name: string, posts: MissivePost[] | ((postOptions: PostOptions) => MissivePost[]), settings: DeliverSettings = {}) => {
     const delivery = await run(name, settings)
-    if (delivery.outcome.kind === 'skipped') {
-      throw new AssertionError({ message: `expected ${name} to post, but it was skipped: ${delivery.outcome.reason}` })
+    if (delivery.outcome.kind !== 'posts') {
+      throw new AssertionError({ message: `expected ${name} to post, but it was ${delivery.outcome.kind}: ${delivery.outcome.reason}` })
     }
     const expected = typeof posts === 'function' ? posts(endpointOf(settings).postOptions ?? {}) : posts
     deepStrictEqual(
       delivery.requests.map((request) => request.body.posts),
       expected,
     )
+    return delivery
+  }
+
+  const expectAnswer = async (kind: 'skipped' | 'filtered', name: string, reason: string | RegExp, settings: DeliverSettings = {}) => {
+    const delivery = await run(name, settings)
+    const { outcome } = delivery
+    if (outcome.kind !== kind) {
+      const got = outcome.kind === 'posts' ? `it produced ${outcome.posts.length} post(s)` : `it was ${outcome.kind}: ${outcome.reason}`
+      throw new AssertionError({ message: `expected ${name} to be ${kind}, but ${got}` })
+    }
+    const matches = typeof reason === 'string' ? outcome.reason === reason : reason.test(outcome.reason)
+    if (!matches) {
+      throw new AssertionError({ message: `${kind === 'skipped' ? 'skip' : 'filter'} reason mismatch for ${name}`, actual: outcome.reason, expected: String(reason), operator: 'match' })
+    }
     return delivery
   }
 
@@ -244,17 +260,8 @@ export function fixtureKit(integration: Integration, dir: FixturesDir, defaults:
       deepStrictEqual(request!.body.posts, expected)
       return request!
     },
-    async expectSkip(name, reason, settings) {
-      const delivery = await run(name, settings)
-      if (delivery.outcome.kind !== 'skipped') {
-        throw new AssertionError({ message: `expected ${name} to be skipped, but it produced ${delivery.outcome.posts.length} post(s)` })
-      }
-      const matches = typeof reason === 'string' ? delivery.outcome.reason === reason : reason.test(delivery.outcome.reason)
-      if (!matches) {
-        throw new AssertionError({ message: `skip reason mismatch for ${name}`, actual: delivery.outcome.reason, expected: String(reason), operator: 'match' })
-      }
-      return delivery
-    },
+    expectSkip: (name, reason, settings) => expectAnswer('skipped', name, reason, settings),
+    expectFiltered: (name, reason, settings) => expectAnswer('filtered', name, reason, settings),
     assertComplete() {
       const problems = coverageProblems(integration, fixtures)
       const untested = fixtures.filter((fixture) => !tested.has(fixture.name)).map((fixture) => fixture.name)

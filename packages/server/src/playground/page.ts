@@ -49,7 +49,7 @@ body{margin:0;font:14px/1.45 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,
 select,input,textarea{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;padding:6px 8px;border:1px solid #d1d5db;border-radius:6px;background:#fff;font-weight:400;color:#111}
 button{align-self:flex-start;padding:8px 16px;border:0;border-radius:6px;background:#2563eb;color:#fff;font-weight:600;cursor:pointer}
 #status{margin-bottom:12px;padding:10px 12px;border-radius:6px;background:#e5e7eb}
-#status.posts{background:#dcfce7}#status.skipped{background:#fef3c7}#status.error{background:#fee2e2;color:#7f1d1d}
+#status.posts{background:#dcfce7}#status.skipped{background:#fef3c7}#status.filtered{background:#e0e7ff}#status.error{background:#fee2e2;color:#7f1d1d}
 .result{display:grid;grid-template-columns:minmax(340px,1fr) minmax(280px,1fr);gap:16px;margin-bottom:20px}
 .conversation{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.12);overflow:hidden}
 .conv-head{display:flex;align-items:center;gap:10px;padding:10px 12px;border-bottom:1px solid #eee;border-left:6px solid #d1d5db}
@@ -183,6 +183,8 @@ export const PLAYGROUND_JS = `'use strict';
       result.posts.forEach(function (post, i) { posts.appendChild(renderPost(post, i, result.posts.length)) });
     } else if (result.kind === 'skipped') {
       status.textContent = 'Skipped: ' + result.reason;
+    } else if (result.kind === 'filtered') {
+      status.textContent = 'Filtered: ' + result.reason;
     } else {
       status.textContent = 'Error ' + (result.status || '') + ' (' + (result.error || 'error') + '): ' + result.message;
     }
@@ -197,7 +199,8 @@ export const PLAYGROUND_JS = `'use strict';
     var specs = (provider.schema && provider.schema.options) || [];
     box.className = specs.length ? '' : 'empty';
     specs.forEach(function (spec) {
-      var input = el('input', { 'data-option': spec.key, 'data-testid': 'option-' + spec.key, placeholder: spec.type + (spec.required ? ', required' : '') });
+      // A filter's description says what it keeps and what it takes (main,release/*): shown on hover.
+      var input = el('input', { 'data-option': spec.key, 'data-testid': 'option-' + spec.key, placeholder: spec.type + (spec.required ? ', required' : ''), title: spec.description });
       if (spec.default !== undefined) input.value = String(spec.default);
       box.appendChild(el('label', { text: (spec.label || spec.key) + (spec.required ? ' *' : '') }, [input]));
     });

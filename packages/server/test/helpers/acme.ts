@@ -2,6 +2,7 @@ import {
   Integration,
   signHmac,
   verifyHmac,
+  type FilterSpec,
   type Handlers,
   type HmacScheme,
   type Schema,
@@ -45,6 +46,9 @@ export class Acme extends Integration {
   }
   override get skipped(): Readonly<Record<string, string>> {
     return { ping: 'ping only checks that the endpoint answers' }
+  }
+  override get filters(): readonly FilterSpec[] {
+    return [{ key: 'exclude_titles', kind: 'list', exclude: true, noun: 'title', label: 'Exclude titles', description: 'drop items with these titles', read: (p) => p.optionalString('item.title') }]
   }
   override verify(request: WebhookRequest, secrets: readonly string[]): void {
     verifyHmac(request, secrets, SIGNATURE)

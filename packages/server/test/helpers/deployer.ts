@@ -1,4 +1,4 @@
-import { Integration, bold, link, readPayload, rich, skip, type Payload, type ProcessOutput } from '@missive-integrations/core'
+import { Integration, bold, link, readPayload, rich, skip, type FilterSpec, type Payload, type ProcessOutput } from '@missive-integrations/core'
 
 /** A small provider for the playground tests: one deploy post with an attachment, plus a follow-up. */
 export class Deployer extends Integration {
@@ -7,6 +7,9 @@ export class Deployer extends Integration {
   }
   override get events() {
     return ['deploy']
+  }
+  override get filters(): readonly FilterSpec[] {
+    return [{ key: 'environments', kind: 'list', noun: 'environment', label: 'Environments', description: 'only deploys to these environments', read: (p) => p.optionalString('environment') }]
   }
   override event(payload: Payload) {
     return typeof payload.type === 'string' ? payload.type : undefined
