@@ -22,6 +22,9 @@ describe('canny filters', () => {
       ['voteStep', 'Number'],
       ['boards', 'String'],
       ['events', 'String'],
+      // The options core adds to every provider (burst digests).
+      ['burst_limit', 'Number'],
+      ['burst_window', 'Number'],
     ])
   })
 

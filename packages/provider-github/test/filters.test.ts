@@ -29,6 +29,9 @@ describe('github filters', () => {
       ['exclude_authors', 'String'],
       ['labels', 'String'],
       ['exclude_labels', 'String'],
+      // The options core adds to every provider (burst digests).
+      ['burst_limit', 'Number'],
+      ['burst_window', 'Number'],
     ])
   })
 

@@ -28,6 +28,9 @@ describe('gitlab filters', () => {
       ['exclude_bots', 'Boolean'],
       ['exclude_authors', 'String'],
       ['labels', 'String'],
+      // The options core adds to every provider (burst digests).
+      ['burst_limit', 'Number'],
+      ['burst_window', 'Number'],
     ])
   })
 

@@ -296,6 +296,8 @@ describe('signature', () => {
 describe('deprecated, like the hosted integration', () => {
   it('is deprecated (GET /integrations leaves it out) and still describes itself for the playground', () => {
     expect(heroku.deprecated).toBe(true)
-    expect(heroku.toJSON()).toMatchObject({ id: 'heroku', name: 'Heroku', schema: { options: [] } })
+    // No options of its own: only the burst-digest options core adds to every provider.
+    expect(heroku.toJSON()).toMatchObject({ id: 'heroku', name: 'Heroku' })
+    expect(heroku.toJSON().schema.options.map((option) => option.key)).toEqual(['burst_limit', 'burst_window'])
   })
 })

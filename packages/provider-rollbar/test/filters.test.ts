@@ -24,6 +24,9 @@ describe('rollbar filters', () => {
       ['project', 'String', true],
       ['min_level', 'String', false],
       ['environments', 'String', false],
+      // The options core adds to every provider (burst digests).
+      ['burst_limit', 'Number', false],
+      ['burst_window', 'Number', false],
     ])
     expect(rollbar.toJSON().schema.options[2]?.description).toBe('post only items and occurrences at this level or above; deploys pass (one of debug, info, warning, error, critical)')
   })

@@ -24,6 +24,9 @@ describe('sentry filters', () => {
       ['min_level', 'String'],
       ['environments', 'String'],
       ['projects', 'String'],
+      // The options core adds to every provider (burst digests).
+      ['burst_limit', 'Number'],
+      ['burst_window', 'Number'],
     ])
   })
 

@@ -106,7 +106,7 @@ describe('missive-integrations url', () => {
       [['--option', 'branches=main,,release/*'], 'missive-integrations: invalid options for provider github: "branches" has an empty item in "main,,release/*"; it takes comma-separated; * matches within a /-separated segment, ** across segments (release/*)\n'],
       [['--option', 'exclude_bots=maybe'], 'missive-integrations: invalid options for provider github: "exclude_bots" must be true or false: drop events sent by bots (sender type Bot or a login ending in [bot]: dependabot, renovate), got "maybe"\n'],
       [['--option', 'events=pull_request.*,isues.opened'], /^missive-integrations: invalid options for provider github: "events" has "isues\.opened", which matches no github event; known events: push, /],
-      [['--option', 'branch=main'], /"branch" is not an option of this provider; known options: events, exclude_events, branches, exclude_bots, exclude_authors, labels, exclude_labels\n$/],
+      [['--option', 'branch=main'], /"branch" is not an option of this provider; known options: events, exclude_events, branches, exclude_bots, exclude_authors, labels, exclude_labels, burst_limit, burst_window\n$/],
     ])('exits 2 naming a bad filter %j', async (extra, message) => {
       const { code, stdout, stderr } = await cli(['url', 'github', '--token', 't', '--data-dir', dataDir(), ...extra], bridge)
       expect(code).toBe(2)
