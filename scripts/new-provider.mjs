@@ -16,8 +16,18 @@ const NAME_PATTERN = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/
 // names already taken in the monorepo, and keys that would collide with Object.prototype in a
 // provider registry keyed by id.
 const RESERVED_IDS = new Set([
-  'core', 'server', 'integrations', 'healthz', 'readyz', 'metrics', 'playground', 'assets',
-  'constructor', '__proto__', 'prototype', 'tostring',
+  'core',
+  'server',
+  'integrations',
+  'healthz',
+  'readyz',
+  'metrics',
+  'playground',
+  'assets',
+  'constructor',
+  '__proto__',
+  'prototype',
+  'tostring',
 ])
 // A title lands in package.json, TypeScript string literals and Markdown: keep it to characters
 // that need no escaping in any of them.
@@ -106,7 +116,10 @@ export function defaultTitle(id) {
 }
 
 function words(id) {
-  return id.split('-').filter(Boolean).map((part) => part[0].toUpperCase() + part.slice(1))
+  return id
+    .split('-')
+    .filter(Boolean)
+    .map((part) => part[0].toUpperCase() + part.slice(1))
 }
 
 /** Folders that hold workspace packages, from the `packages:` list of pnpm-workspace.yaml. */
@@ -118,7 +131,13 @@ function workspacePackageDirs(root) {
   let inPackages = false
   for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
     if (/^packages:\s*$/.test(line)) inPackages = true
-    else if (inPackages && /^\s+-\s+/.test(line)) globs.push(line.replace(/^\s+-\s+/, '').replace(/\s+#.*$/, '').replace(/^['"]|['"]$/g, ''))
+    else if (inPackages && /^\s+-\s+/.test(line))
+      globs.push(
+        line
+          .replace(/^\s+-\s+/, '')
+          .replace(/\s+#.*$/, '')
+          .replace(/^['"]|['"]$/g, ''),
+      )
     else if (inPackages && /^\S/.test(line)) inPackages = false
   }
   return globs
@@ -133,7 +152,9 @@ function workspacePackageDirs(root) {
 }
 
 function subdirs(dir) {
-  return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(dir, e.name))
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => join(dir, e.name))
 }
 
 function workspacePackageNames(root) {
@@ -171,7 +192,11 @@ function withHostDependency(text, packageName) {
   // apps/bridge is the server's host project in this repository: it loads every provider listed
   // here. Sorted, as pnpm writes dependencies.
   const dependencies = { ...manifest.dependencies, [packageName]: 'workspace:^' }
-  manifest.dependencies = Object.fromEntries(Object.keys(dependencies).sort().map((name) => [name, dependencies[name]]))
+  manifest.dependencies = Object.fromEntries(
+    Object.keys(dependencies)
+      .sort()
+      .map((name) => [name, dependencies[name]]),
+  )
   const eol = text.includes('\r\n') ? '\r\n' : '\n'
   const out = JSON.stringify(manifest, null, indent).replace(/\n/g, eol)
   return text.endsWith('\n') ? out + eol : out

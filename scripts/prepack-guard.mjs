@@ -23,7 +23,9 @@ const problems = []
 // (the user agent, by contrast, is inherited from the environment).
 const tool = basename(process.env.npm_execpath ?? '')
 if (!tool.startsWith('pnpm')) {
-  problems.push(`it is being packed by ${tool.replace(/[-.].*$/, '') || 'a tool that is not pnpm'}: only pnpm applies publishConfig.exports and rewrites workspace: ranges`)
+  problems.push(
+    `it is being packed by ${tool.replace(/[-.].*$/, '') || 'a tool that is not pnpm'}: only pnpm applies publishConfig.exports and rewrites workspace: ranges`,
+  )
 }
 for (const target of [...targets(manifest.publishConfig?.exports ?? manifest.exports), ...targets(manifest.bin)]) {
   if (!existsSync(join(dir, target))) problems.push(`${target} does not exist yet: build first (pnpm build)`)

@@ -159,13 +159,22 @@ function foldState(digest: Digest | undefined, previous: DigestState | undefined
 }
 
 /** The digest post: the provider's digest (or the generic one) in the folded posts' conversation. */
-function renderDigest(integration: Integration, author: PostAuthor, state: DigestState, folded: ValidResult, postOptions: PostOptions | undefined): MissivePost {
+function renderDigest(
+  integration: Integration,
+  author: PostAuthor,
+  state: DigestState,
+  folded: ValidResult,
+  postOptions: PostOptions | undefined,
+): MissivePost {
   const { data, ...burst } = state
   const thread = { references: folded.references, conversation: folded.conversation }
   const digest = integration.digest
   if (digest && !isGenericData(data)) {
     try {
-      const result = validateResult({ subject: folded.subject, color: folded.color, ...digest.render(data, burst), ...thread }, { provider: integration.id, event: 'digest' })
+      const result = validateResult(
+        { subject: folded.subject, color: folded.color, ...digest.render(data, burst), ...thread },
+        { provider: integration.id, event: 'digest' },
+      )
       return toMissivePost(author, result, postOptions)
     } catch {
       // Falls through to the generic digest, which cannot fail.

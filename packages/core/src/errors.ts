@@ -50,10 +50,7 @@ export class InvalidPayloadError extends IntegrationError {
     readonly expected: string,
     options?: ErrorOptions,
   ) {
-    super(
-      `invalid ${provider} payload${event ? ` for event "${event}"` : ''}: field "${field}" must be ${expected}`,
-      options,
-    )
+    super(`invalid ${provider} payload${event ? ` for event "${event}"` : ''}: field "${field}" must be ${expected}`, options)
   }
 }
 
@@ -69,9 +66,7 @@ export class UnsupportedMediaTypeError extends IntegrationError {
   readonly code = 'unsupported_media_type'
 
   constructor(readonly contentType: string | undefined) {
-    super(
-      `unsupported content type ${contentType ? JSON.stringify(contentType) : '(none)'}; send application/json or application/x-www-form-urlencoded`,
-    )
+    super(`unsupported content type ${contentType ? JSON.stringify(contentType) : '(none)'}; send application/json or application/x-www-form-urlencoded`)
   }
 }
 
@@ -132,9 +127,7 @@ export class InvalidResultError extends IntegrationError {
     readonly field: string,
     reason: string,
   ) {
-    super(
-      `provider ${provider} returned an invalid result${event ? ` for event "${event}"` : ''}: ${field} ${reason}`,
-    )
+    super(`provider ${provider} returned an invalid result${event ? ` for event "${event}"` : ''}: ${field} ${reason}`)
   }
 }
 

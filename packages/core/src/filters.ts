@@ -271,7 +271,13 @@ function activate(integration: FilterHost, spec: FilterSpec, value: string | num
  * The reason a list filter drops a delivery, or undefined. `oneEvent`: the values are names of
  * one event (`issues.opened`, `issues`), so a reason names the first as the event.
  */
-function listReason(spec: Pick<ListFilter, 'key' | 'noun' | 'exclude'>, shown: string, matches: (v: string) => boolean, read: string | readonly string[] | undefined, oneEvent = false): string | undefined {
+function listReason(
+  spec: Pick<ListFilter, 'key' | 'noun' | 'exclude'>,
+  shown: string,
+  matches: (v: string) => boolean,
+  read: string | readonly string[] | undefined,
+  oneEvent = false,
+): string | undefined {
   if (read === undefined) return undefined
   const values: readonly string[] = typeof read === 'string' ? [read] : read
   if (spec.exclude) {

@@ -55,7 +55,13 @@ export function loadFixture(dir: FixturesDir, name: string): Fixture {
   }
   const file = join(path, `${name}.json`)
   if (!existsSync(file)) {
-    throw new Error(`no fixture ${name}.json in ${path}; there are: ${fixtureNames(path).map((known) => `${known}.json`).join(', ') || '(none)'}`)
+    throw new Error(
+      `no fixture ${name}.json in ${path}; there are: ${
+        fixtureNames(path)
+          .map((known) => `${known}.json`)
+          .join(', ') || '(none)'
+      }`,
+    )
   }
   return { name, event: match[1]!, scenario: match[2]!, ...readDelivery(file), file }
 }
@@ -81,7 +87,10 @@ export interface SenderRequestInput {
   /** The body as the sender sends it. */
   body: string | Uint8Array
   headers?: Record<string, string>
-  /** The event, set in the provider's event header when it reads the event from one (replacing a given one), spelled as the sender spells it (`sentEventName`). */
+  /**
+   * The event, set in the provider's event header when it reads the event from one (replacing a
+   * given one), spelled as the sender spells it (`sentEventName`).
+   */
   event?: string | undefined
   /** Send the body form-encoded as `payload=<json>`, as GitHub can. */
   form?: boolean

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto'
 import { burstPlan, burstSettings, type BurstPlan } from './burst.js'
 import { dispatch } from './dispatch.js'
-import { IntegrationError, InvalidPayloadError, InvalidResultError, ProviderError, QueueUnavailableError, SignatureError, UnsupportedEventError } from './errors.js'
+import {
+  IntegrationError,
+  InvalidPayloadError,
+  InvalidResultError,
+  ProviderError,
+  QueueUnavailableError,
+  SignatureError,
+  UnsupportedEventError,
+} from './errors.js'
 import { applyFilters } from './filters.js'
 import { iconsOf, type IconSettings } from './icons.js'
 import { eventNamed, Integration, type ProviderOptions } from './integration.js'
@@ -149,7 +157,14 @@ export async function handleWebhook(
     const author = { id: provider, name: integration.name, ...iconsOf(integration, settings) }
     const posts = toMissivePosts(author, validated.results, endpoint.postOptions)
     const burst = burstPlan(integration, bursts, { author, event, payload, options, postOptions: endpoint.postOptions, results: validated.results, posts })
-    const delivery: WebhookDelivery = { provider, event, dedupeKey: dedupeKeyOf(provider, endpoint.token, deliveryId, request), token: endpoint.token, posts, burst }
+    const delivery: WebhookDelivery = {
+      provider,
+      event,
+      dedupeKey: dedupeKeyOf(provider, endpoint.token, deliveryId, request),
+      token: endpoint.token,
+      posts,
+      burst,
+    }
     if (!store) return { event, outcome: { kind: 'posts', results: validated.results, posts, delivery } }
     let committed
     try {
@@ -161,7 +176,10 @@ export async function handleWebhook(
       throw new QueueUnavailableError('the delivery queue could not commit this webhook; nothing was queued, please retry', { cause: error })
     }
     if (committed.status === 'duplicate') return { event, outcome: { kind: 'duplicate' } }
-    return { event, outcome: committed.folded ? { kind: 'queued', queued: committed.queued, folded: committed.folded } : { kind: 'queued', queued: committed.queued } }
+    return {
+      event,
+      outcome: committed.folded ? { kind: 'queued', queued: committed.queued, folded: committed.folded } : { kind: 'queued', queued: committed.queued },
+    }
   } catch (error) {
     return failure(integration, event, error)
   }
@@ -172,7 +190,10 @@ export function answerOf(outcome: WebhookOutcome): { status: number; body: Recor
   switch (outcome.kind) {
     case 'queued':
       // `folded`: counted in its conversation's digest post, which goes out when the burst's window ends.
-      return { status: 202, body: outcome.folded ? { status: 'queued', posts: outcome.queued, folded: outcome.folded } : { status: 'queued', posts: outcome.queued } }
+      return {
+        status: 202,
+        body: outcome.folded ? { status: 'queued', posts: outcome.queued, folded: outcome.folded } : { status: 'queued', posts: outcome.queued },
+      }
     case 'posts':
       return { status: 202, body: { status: 'queued', posts: outcome.posts.length } }
     case 'duplicate':
@@ -188,7 +209,13 @@ export function answerOf(outcome: WebhookOutcome): { status: number; body: Recor
 }
 
 /** A declarative provider is dispatched with the event already read; a hand-written one runs its own `process`. */
-function run(integration: Integration, payload: Payload, request: WebhookRequest, options: ProviderOptions, event: string | undefined): ProcessOutput | Promise<ProcessOutput> {
+function run(
+  integration: Integration,
+  payload: Payload,
+  request: WebhookRequest,
+  options: ProviderOptions,
+  event: string | undefined,
+): ProcessOutput | Promise<ProcessOutput> {
   if (integration.process === Integration.prototype.process) return dispatch(integration, payload, request, options, event)
   return integration.process(payload, request, options)
 }
@@ -211,7 +238,9 @@ async function checkSignature(integration: Integration, request: WebhookRequest,
   const list = secrets.filter((secret) => secret !== '')
   if (list.length === 0) return
   if (!integration.verify) {
-    throw new SignatureError(`provider ${integration.id} does not sign its webhooks, so this endpoint's secret cannot be checked; mint the URL without a secret`)
+    throw new SignatureError(
+      `provider ${integration.id} does not sign its webhooks, so this endpoint's secret cannot be checked; mint the URL without a secret`,
+    )
   }
   try {
     await integration.verify(request, list)

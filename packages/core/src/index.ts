@@ -1,5 +1,15 @@
 export { Integration, endpointSchema, eventNamed, isIntegration } from './integration.js'
-export { BURST_OPTIONS, DEFAULT_BURST_LIMIT, DEFAULT_BURST_WINDOW, burstPlan, burstSettings, describeEvents, describeSpan, formatCount, genericDigest } from './burst.js'
+export {
+  BURST_OPTIONS,
+  DEFAULT_BURST_LIMIT,
+  DEFAULT_BURST_WINDOW,
+  burstPlan,
+  burstSettings,
+  describeEvents,
+  describeSpan,
+  formatCount,
+  genericDigest,
+} from './burst.js'
 export type { BurstPlan, Digest, DigestResult, DigestState, FoldedPost } from './burst.js'
 export type { IntegrationInfo, OptionSpec, OptionType, ProviderOptions, Schema } from './integration.js'
 export { HOSTED_ICONS_URL, HOSTED_ICON_PROVIDERS, defaultIcon, iconPath, iconsOf, integrationInfo } from './icons.js'

@@ -71,9 +71,13 @@ export class MissiveClient {
       // Never followed: fetch would turn a 301 into a GET whose 200 looks like a created post, and
       // a 307 would send the post (and the bearer token) to whatever host the answer names.
       void response.body?.cancel().catch(() => {})
-      throw new MissiveApiError('redirect', `Missive API ${method} ${path} answered ${status} (a redirect${locationOf(response)}); redirects are not followed: check MISSIVE_API_BASE_URL`, {
-        httpStatus: status,
-      })
+      throw new MissiveApiError(
+        'redirect',
+        `Missive API ${method} ${path} answered ${status} (a redirect${locationOf(response)}); redirects are not followed: check MISSIVE_API_BASE_URL`,
+        {
+          httpStatus: status,
+        },
+      )
     }
     const text = await readCapped(response).catch(() => '')
     const excerpt = redact(text.slice(0, MAX_ERROR_BODY), token)
@@ -81,12 +85,23 @@ export class MissiveClient {
     const detail = excerpt ? `: ${excerpt}` : ''
     if (status === 429) {
       const wait = retryAfter === undefined ? 'a backoff' : `${retryAfter} s`
-      throw new MissiveApiError('rate_limited', `Missive API rate limit hit (429); retry after ${wait}`, { httpStatus: status, retryAfterSeconds: retryAfter, responseBody: excerpt })
+      throw new MissiveApiError('rate_limited', `Missive API rate limit hit (429); retry after ${wait}`, {
+        httpStatus: status,
+        retryAfterSeconds: retryAfter,
+        responseBody: excerpt,
+      })
     }
     if (status >= 500 || RETRYABLE_4XX.has(status)) {
-      throw new MissiveApiError('server', `Missive API ${method} ${path} answered ${status}${detail}`, { httpStatus: status, retryAfterSeconds: retryAfter, responseBody: excerpt })
+      throw new MissiveApiError('server', `Missive API ${method} ${path} answered ${status}${detail}`, {
+        httpStatus: status,
+        retryAfterSeconds: retryAfter,
+        responseBody: excerpt,
+      })
     }
-    throw new MissiveApiError('permanent', `Missive API ${method} ${path} refused the post with ${status}${detail}`, { httpStatus: status, responseBody: excerpt })
+    throw new MissiveApiError('permanent', `Missive API ${method} ${path} refused the post with ${status}${detail}`, {
+      httpStatus: status,
+      responseBody: excerpt,
+    })
   }
 
   async #send(token: string, method: string, path: string, body: unknown): Promise<Response> {

@@ -1,10 +1,7 @@
 import { PayloadTooLargeError } from './errors.js'
 
 /** Header values as an HTTP framework hands them over (Node's IncomingHttpHeaders fits). */
-export type HeaderInput =
-  | Headers
-  | Iterable<readonly [string, string]>
-  | Record<string, string | readonly string[] | number | undefined>
+export type HeaderInput = Headers | Iterable<readonly [string, string]> | Record<string, string | readonly string[] | number | undefined>
 
 export type QueryInput = URLSearchParams | Record<string, string | readonly string[] | undefined>
 

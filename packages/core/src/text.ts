@@ -4,7 +4,10 @@
 export function truncate(value: string, max: number): string {
   const chars = Array.from(value)
   if (chars.length <= max) return value
-  return `${chars.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`
+  return `${chars
+    .slice(0, Math.max(0, max - 1))
+    .join('')
+    .trimEnd()}…`
 }
 
 /** The first line of a text (a commit message's summary), trimmed. */

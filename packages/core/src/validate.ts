@@ -2,9 +2,7 @@ import { InvalidResultError } from './errors.js'
 import { isSkip, type ProcessOutput, type ValidResult } from './result.js'
 
 /** The outcome of `process`, checked: posts to make, or a reasoned skip. */
-export type ValidatedOutput =
-  | { kind: 'posts'; results: ValidResult[] }
-  | { kind: 'skipped'; reason: string }
+export type ValidatedOutput = { kind: 'posts'; results: ValidResult[] } | { kind: 'skipped'; reason: string }
 
 export interface ValidationContext {
   provider: string

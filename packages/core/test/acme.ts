@@ -1,14 +1,4 @@
-import {
-  Integration,
-  bold,
-  link,
-  rich,
-  signHmac,
-  verifyHmac,
-  type HmacScheme,
-  type Handlers,
-  type WebhookRequest,
-} from '../src/index.ts'
+import { Integration, bold, link, rich, signHmac, verifyHmac, type HmacScheme, type Handlers, type WebhookRequest } from '../src/index.ts'
 
 /** Acme signs the raw body: `X-Acme-Signature: sha256=<hex HMAC-SHA256>`. */
 export const SIGNATURE: HmacScheme = { header: 'X-Acme-Signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=', sender: 'Acme' }

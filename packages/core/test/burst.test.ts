@@ -15,8 +15,18 @@ import {
 /** A hand-written integration: one post per webhook into the conversation its `ref` names. */
 class Pager extends Integration {
   override process(payload: Payload): ProcessOutput {
-    if (payload.many) return [{ references: ['a'], text: 'one' }, { references: ['b'], text: 'two' }]
-    return { references: [String(payload.ref)], subject: 'Pager alerts', color: '#f00', text: `Alert <${String(payload.n)}>`, notification: `Alert ${String(payload.n)}` }
+    if (payload.many)
+      return [
+        { references: ['a'], text: 'one' },
+        { references: ['b'], text: 'two' },
+      ]
+    return {
+      references: [String(payload.ref)],
+      subject: 'Pager alerts',
+      color: '#f00',
+      text: `Alert <${String(payload.n)}>`,
+      notification: `Alert ${String(payload.n)}`,
+    }
   }
 }
 

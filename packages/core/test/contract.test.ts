@@ -99,7 +99,9 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions(provider, options)).toThrow(message)
   })
   it('rejects unknown keys when strict', () => {
-    expect(() => resolveOptions(provider, { page: 'p', acount: 'x' }, { strict: true })).toThrow('"acount" is not an option of this provider; known options: page, step, quiet')
+    expect(() => resolveOptions(provider, { page: 'p', acount: 'x' }, { strict: true })).toThrow(
+      '"acount" is not an option of this provider; known options: page, step, quiet',
+    )
   })
 })
 

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { Integration, SignatureError, UnsupportedEventError, WebhookRequest, dispatchTable, eventNamed, handleWebhook, senderRequest, skip, type Handlers, type WebhookEvent } from '../src/index.ts'
+import {
+  Integration,
+  SignatureError,
+  UnsupportedEventError,
+  WebhookRequest,
+  dispatchTable,
+  eventNamed,
+  handleWebhook,
+  senderRequest,
+  skip,
+  type Handlers,
+  type WebhookEvent,
+} from '../src/index.ts'
 import { processPayload } from '../src/testing/index.ts'
 
 /** GitHub-shaped: the event in a header, refined by the body's `action`. */
@@ -37,7 +49,8 @@ class Board extends Integration {
 }
 
 const forge = new Forge()
-const send = (event: string | undefined, payload: object) => processPayload(forge, payload, { headers: event === undefined ? {} : { 'x-forge-event': event }, options: { repo: 'r' } })
+const send = (event: string | undefined, payload: object) =>
+  processPayload(forge, payload, { headers: event === undefined ? {} : { 'x-forge-event': event }, options: { repo: 'r' } })
 
 describe('declarative providers', () => {
   it('derives the events and the skipped events from the declarations', () => {
@@ -85,7 +98,11 @@ describe('declarative providers', () => {
     expect(star).toThrow(UnsupportedEventError)
     expect(star).toThrow('unknown event "star" for provider forge; known events: issues, check_run, push, ping; see the provider\'s fixtures/ for examples')
     const outcome = await send('check_run', { action: 'requested_action' })
-    expect(outcome).toEqual({ kind: 'skipped', reason: 'unknown event "check_run.requested_action" for provider forge; known events: check_run.completed, check_run.created; see the provider\'s fixtures/ for examples' })
+    expect(outcome).toEqual({
+      kind: 'skipped',
+      reason:
+        'unknown event "check_run.requested_action" for provider forge; known events: check_run.completed, check_run.created; see the provider\'s fixtures/ for examples',
+    })
     expect(await send(undefined, {})).toMatchObject({ kind: 'skipped', reason: expect.stringMatching(/^unknown event \(none given\) for provider forge/) })
   })
 
@@ -93,7 +110,10 @@ describe('declarative providers', () => {
     const board = new Board()
     expect(await processPayload(board, { event: { type: 'post.created' } })).toMatchObject({ kind: 'posts', results: [{ text: 'post.created' }] })
     expect(await processPayload(board, { event: { type: 'post.deleted' } })).toEqual({ kind: 'skipped', reason: 'deletions are not posted' })
-    expect(await processPayload(board, { event: 'post.created' })).toMatchObject({ kind: 'skipped', reason: expect.stringContaining('unknown event (none given)') })
+    expect(await processPayload(board, { event: 'post.created' })).toMatchObject({
+      kind: 'skipped',
+      reason: expect.stringContaining('unknown event (none given)'),
+    })
   })
 
   it('reports a name that is both handled and skipped', () => {

@@ -49,8 +49,22 @@ const FILTERS: readonly FilterSpec[] = [
   { key: 'events', kind: 'events', label: 'Events', description: 'only these events' },
   { key: 'exclude_events', kind: 'events', exclude: true, label: 'Exclude events', description: 'never these events' },
   { key: 'branches', kind: 'globs', noun: 'branch', label: 'Branches', description: 'only pushes to these branches', read: (p) => p.optionalString('branch') },
-  { key: 'exclude_bots', kind: 'flag', label: 'Exclude bots', description: 'drop what bots do', read: (p) => (p.optionalString('user')?.endsWith('[bot]') ? `user ${JSON.stringify(p.string('user'))} is a bot` : undefined) },
-  { key: 'exclude_authors', kind: 'list', exclude: true, noun: 'user', label: 'Exclude authors', description: 'drop what these users do', read: (p) => p.optionalString('user') },
+  {
+    key: 'exclude_bots',
+    kind: 'flag',
+    label: 'Exclude bots',
+    description: 'drop what bots do',
+    read: (p) => (p.optionalString('user')?.endsWith('[bot]') ? `user ${JSON.stringify(p.string('user'))} is a bot` : undefined),
+  },
+  {
+    key: 'exclude_authors',
+    kind: 'list',
+    exclude: true,
+    noun: 'user',
+    label: 'Exclude authors',
+    description: 'drop what these users do',
+    read: (p) => p.optionalString('user'),
+  },
   {
     key: 'labels',
     kind: 'list',
@@ -59,7 +73,15 @@ const FILTERS: readonly FilterSpec[] = [
     description: 'only issues with one of these labels',
     read: (p, event) => (event === 'issue' ? p.optionalArray('labels').map(String) : undefined),
   },
-  { key: 'min_level', kind: 'level', levels: ['debug', 'info', 'warning', 'error', 'critical'], noun: 'level', label: 'Minimum level', description: 'drop quieter alerts', read: (p) => p.optionalString('level') },
+  {
+    key: 'min_level',
+    kind: 'level',
+    levels: ['debug', 'info', 'warning', 'error', 'critical'],
+    noun: 'level',
+    label: 'Minimum level',
+    description: 'drop quieter alerts',
+    read: (p) => p.optionalString('level'),
+  },
 ]
 
 const tracker = new Tracker()
@@ -93,7 +115,7 @@ describe('the glob matcher', () => {
 })
 
 describe('filters in the schema', () => {
-  it('are options after the provider\'s own, typed, with what they accept', () => {
+  it("are options after the provider's own, typed, with what they accept", () => {
     const options = tracker.toJSON().schema.options
     expect(options.map((o) => [o.key, o.type])).toEqual([
       ['team', 'String'],
@@ -108,27 +130,46 @@ describe('filters in the schema', () => {
       ['burst_limit', 'Number'],
       ['burst_window', 'Number'],
     ])
-    expect(options.find((o) => o.key === 'branches')?.description).toBe('only pushes to these branches (comma-separated; * matches within a /-separated segment, ** across segments (release/*))')
+    expect(options.find((o) => o.key === 'branches')?.description).toBe(
+      'only pushes to these branches (comma-separated; * matches within a /-separated segment, ** across segments (release/*))',
+    )
     expect(options.find((o) => o.key === 'min_level')?.description).toBe('drop quieter alerts (one of debug, info, warning, error, critical)')
     expect(schemaOf(tracker)).toEqual({ options: options.slice(0, -2) })
   })
 
   it('are accepted by a strict resolve (as when a URL is minted), typed', () => {
-    expect(resolveOptions(tracker, { branches: 'main,release/*', exclude_bots: 'true', min_level: 'Error', events: 'issue.*,push' }, { strict: true })).toEqual({
-      branches: 'main,release/*',
-      exclude_bots: true,
-      min_level: 'Error',
-      events: 'issue.*,push',
-    })
+    expect(resolveOptions(tracker, { branches: 'main,release/*', exclude_bots: 'true', min_level: 'Error', events: 'issue.*,push' }, { strict: true })).toEqual(
+      {
+        branches: 'main,release/*',
+        exclude_bots: true,
+        min_level: 'Error',
+        events: 'issue.*,push',
+      },
+    )
   })
 
   it.each([
-    [{ branches: 'main,,dev' }, 'invalid options for provider tracker: "branches" has an empty item in "main,,dev"; it takes comma-separated; * matches within a /-separated segment, ** across segments (release/*)'],
-    [{ branches: 'feat[0-9]' }, 'invalid options for provider tracker: "branches" has "feat[0-9]", which has "["; only * and ** are wildcards; it takes comma-separated; * matches within a /-separated segment, ** across segments (release/*)'],
-    [{ branches: 'release/***' }, 'invalid options for provider tracker: "branches" has "release/***", which has *** (use * within a segment or ** across segments); it takes comma-separated; * matches within a /-separated segment, ** across segments (release/*)'],
-    [{ events: 'push,isue' }, 'invalid options for provider tracker: "events" has "isue", which matches no tracker event; known events: push, issue, alert, ping, issue.opened, issue.deleted; it takes comma-separated event or event.action names; * matches any part of a name (pull_request.*)'],
+    [
+      { branches: 'main,,dev' },
+      'invalid options for provider tracker: "branches" has an empty item in "main,,dev"; it takes comma-separated; * matches within a /-separated segment, ** across segments (release/*)',
+    ],
+    [
+      { branches: 'feat[0-9]' },
+      'invalid options for provider tracker: "branches" has "feat[0-9]", which has "["; only * and ** are wildcards; it takes comma-separated; * matches within a /-separated segment, ** across segments (release/*)',
+    ],
+    [
+      { branches: 'release/***' },
+      'invalid options for provider tracker: "branches" has "release/***", which has *** (use * within a segment or ** across segments); it takes comma-separated; * matches within a /-separated segment, ** across segments (release/*)',
+    ],
+    [
+      { events: 'push,isue' },
+      'invalid options for provider tracker: "events" has "isue", which matches no tracker event; known events: push, issue, alert, ping, issue.opened, issue.deleted; it takes comma-separated event or event.action names; * matches any part of a name (pull_request.*)',
+    ],
     [{ exclude_events: 'pong.*' }, /"exclude_events" has "pong\.\*", which matches no tracker event/],
-    [{ min_level: 'severe' }, 'invalid options for provider tracker: "min_level" has unknown level "severe"; it takes one of debug, info, warning, error, critical'],
+    [
+      { min_level: 'severe' },
+      'invalid options for provider tracker: "min_level" has unknown level "severe"; it takes one of debug, info, warning, error, critical',
+    ],
     [{ exclude_bots: 'yes' }, 'invalid options for provider tracker: "exclude_bots" must be true or false: drop what bots do, got "yes"'],
     [{ labels: ' , ' }, /"labels" has an empty item in " , "/],
   ])('refuses a bad value, naming the filter and what it takes: %j', (options, message) => {
@@ -169,20 +210,32 @@ describe('applying filters', () => {
   it('matches events and event.action, most specific named', async () => {
     expect((await outcomeOf(ISSUE_LABELED, { events: 'issue.*' })).kind).toBe('posts')
     expect((await outcomeOf(ISSUE_LABELED, { events: 'issue' })).kind).toBe('posts')
-    expect(await outcomeOf(ISSUE_LABELED, { events: 'push,issue.opened' })).toEqual({ kind: 'filtered', reason: 'event "issue.labeled" is not in events (push, issue.opened)' })
-    expect(await outcomeOf(ISSUE_LABELED, { exclude_events: 'issue.labeled' })).toEqual({ kind: 'filtered', reason: 'event "issue.labeled" is in exclude_events (issue.labeled)' })
+    expect(await outcomeOf(ISSUE_LABELED, { events: 'push,issue.opened' })).toEqual({
+      kind: 'filtered',
+      reason: 'event "issue.labeled" is not in events (push, issue.opened)',
+    })
+    expect(await outcomeOf(ISSUE_LABELED, { exclude_events: 'issue.labeled' })).toEqual({
+      kind: 'filtered',
+      reason: 'event "issue.labeled" is in exclude_events (issue.labeled)',
+    })
     expect(await outcomeOf(PUSH_FEATURE, { exclude_events: 'push' })).toEqual({ kind: 'filtered', reason: 'event "push" is in exclude_events (push)' })
     expect((await outcomeOf(PUSH_FEATURE, { exclude_events: 'issue.*' })).kind).toBe('posts')
   })
 
   it('flags, plain lists (case-insensitive) and levels', async () => {
-    expect(await outcomeOf({ ...PUSH_FEATURE, user: 'renovate[bot]' }, { exclude_bots: true })).toEqual({ kind: 'filtered', reason: 'user "renovate[bot]" is a bot (exclude_bots)' })
+    expect(await outcomeOf({ ...PUSH_FEATURE, user: 'renovate[bot]' }, { exclude_bots: true })).toEqual({
+      kind: 'filtered',
+      reason: 'user "renovate[bot]" is a bot (exclude_bots)',
+    })
     expect((await outcomeOf({ ...PUSH_FEATURE, user: 'renovate[bot]' }, { exclude_bots: false })).kind).toBe('posts')
     expect(await outcomeOf(PUSH_FEATURE, { exclude_authors: 'bob,Ada' })).toEqual({ kind: 'filtered', reason: 'user "ada" is in exclude_authors (bob, Ada)' })
     expect((await outcomeOf(ISSUE_LABELED, { labels: 'DOCS' })).kind).toBe('posts')
     expect(await outcomeOf(ISSUE_LABELED, { labels: 'urgent' })).toEqual({ kind: 'filtered', reason: 'no label of "bug", "docs" is in labels (urgent)' })
     expect(await outcomeOf({ ...ISSUE_LABELED, labels: [] }, { labels: 'urgent' })).toEqual({ kind: 'filtered', reason: 'no label is in labels (urgent)' })
-    expect(await outcomeOf({ type: 'alert', id: '1', level: 'warning' }, { min_level: 'error' })).toEqual({ kind: 'filtered', reason: 'level "warning" is below min_level (error)' })
+    expect(await outcomeOf({ type: 'alert', id: '1', level: 'warning' }, { min_level: 'error' })).toEqual({
+      kind: 'filtered',
+      reason: 'level "warning" is below min_level (error)',
+    })
     expect((await outcomeOf({ type: 'alert', id: '1', level: 'CRITICAL' }, { min_level: 'error' })).kind).toBe('posts')
     expect((await outcomeOf({ type: 'alert', id: '1' }, { min_level: 'error' })).kind).toBe('posts')
   })
@@ -195,7 +248,18 @@ describe('applying filters', () => {
   it('answers a throwing accessor as a provider bug, not a crash', async () => {
     class Broken extends Tracker {
       override get filters(): readonly FilterSpec[] {
-        return [{ key: 'branches', kind: 'globs', noun: 'branch', label: 'B', description: 'd', read: () => { throw new TypeError('boom') } }]
+        return [
+          {
+            key: 'branches',
+            kind: 'globs',
+            noun: 'branch',
+            label: 'B',
+            description: 'd',
+            read: () => {
+              throw new TypeError('boom')
+            },
+          },
+        ]
       }
     }
     const outcome = await outcomeOf(PUSH_FEATURE, { branches: 'main' }, new Broken())
@@ -215,7 +279,10 @@ describe('applying filters', () => {
         return payload.type === 'push' ? { references: ['r'], text: 'x' } : skip('no')
       }
     }
-    expect(await outcomeOf(PUSH_FEATURE, { exclude_authors: 'ada' }, new Legacy())).toEqual({ kind: 'filtered', reason: 'author "ada" is in exclude_authors (ada)' })
+    expect(await outcomeOf(PUSH_FEATURE, { exclude_authors: 'ada' }, new Legacy())).toEqual({
+      kind: 'filtered',
+      reason: 'author "ada" is in exclude_authors (ada)',
+    })
     expect((await outcomeOf(PUSH_FEATURE, {}, new Legacy())).kind).toBe('posts')
   })
 })

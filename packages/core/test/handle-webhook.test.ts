@@ -98,7 +98,7 @@ describe('handleWebhook, in the order a bad request is cheapest to refuse', () =
     const { outcome, answer, event } = await send({ body: '{"kind":', endpoint: { secrets: [SECRET] } })
     expect(code(outcome)).toBe('invalid_signature')
     expect(answer.status).toBe(401)
-    expect(answer.body.message).toBe('missing X-Acme-Signature header: set the webhook\'s secret in Acme to the one this URL was minted with')
+    expect(answer.body.message).toBe("missing X-Acme-Signature header: set the webhook's secret in Acme to the one this URL was minted with")
     expect(event).toBeUndefined()
   })
 
@@ -108,7 +108,12 @@ describe('handleWebhook, in the order a bad request is cheapest to refuse', () =
     const first = await send({ headers, endpoint: { secrets: [SECRET] }, store })
     expect(first.answer).toEqual({ status: 202, body: { status: 'queued', posts: 1 } })
     // The same delivery id with a body that would not even parse: answered without parsing it.
-    const again = await send({ body: '{"kind":', headers: { ...headers, 'x-acme-signature': signAcme('{"kind":', SECRET) }, endpoint: { secrets: [SECRET] }, store })
+    const again = await send({
+      body: '{"kind":',
+      headers: { ...headers, 'x-acme-signature': signAcme('{"kind":', SECRET) },
+      endpoint: { secrets: [SECRET] },
+      store,
+    })
     expect(again.answer).toEqual({ status: 200, body: { status: 'duplicate' } })
     expect(store.committed).toHaveLength(1)
     expect(store.asked).toEqual([store.committed[0]!.dedupeKey, store.committed[0]!.dedupeKey])
@@ -154,7 +159,10 @@ describe('handleWebhook, in the order a bad request is cheapest to refuse', () =
     const unknown = await send({ body: '{"kind":"launch"}' })
     expect(unknown).toMatchObject({ event: 'launch', answer: { status: 200, body: { status: 'skipped' } } })
     const invalid = await send({ body: '{"kind":"deploy"}' })
-    expect(invalid).toMatchObject({ event: 'deploy', answer: { status: 422, body: { error: 'invalid_payload', message: 'invalid acme payload for event "deploy": field "user" must be a string' } } })
+    expect(invalid).toMatchObject({
+      event: 'deploy',
+      answer: { status: 422, body: { error: 'invalid_payload', message: 'invalid acme payload for event "deploy": field "user" must be a string' } },
+    })
   })
 
   it('6. turns a provider bug into a 422 error outcome, never a throw', async () => {
@@ -174,16 +182,27 @@ describe('handleWebhook, in the order a bad request is cheapest to refuse', () =
     const store = new Store()
     const queued = await send({ store })
     expect(queued.outcome).toEqual({ kind: 'queued', queued: 1 })
-    expect(store.committed[0]).toMatchObject({ provider: 'acme', event: 'deploy', token: 'missive-token', posts: [{ references: ['<acme/web/prod@missive-integrations>'] }] })
+    expect(store.committed[0]).toMatchObject({
+      provider: 'acme',
+      event: 'deploy',
+      token: 'missive-token',
+      posts: [{ references: ['<acme/web/prod@missive-integrations>'] }],
+    })
     store.fail = new (class TooMany extends IntegrationError {
       readonly status = 422
       readonly code = 'too_many_posts'
     })('too many posts')
-    expect((await send({ store, body: DEPLOY.replace('ship', 'ship2') })).answer).toEqual({ status: 422, body: { error: 'too_many_posts', message: 'too many posts' } })
+    expect((await send({ store, body: DEPLOY.replace('ship', 'ship2') })).answer).toEqual({
+      status: 422,
+      body: { error: 'too_many_posts', message: 'too many posts' },
+    })
     store.fail = new Error('disk full')
     const unavailable = await send({ store, body: DEPLOY.replace('ship', 'ship3') })
     expect(unavailable.outcome.kind).toBe('error')
-    expect(unavailable.answer).toEqual({ status: 503, body: { error: 'queue_unavailable', message: 'the delivery queue could not commit this webhook; nothing was queued, please retry' } })
+    expect(unavailable.answer).toEqual({
+      status: 503,
+      body: { error: 'queue_unavailable', message: 'the delivery queue could not commit this webhook; nothing was queued, please retry' },
+    })
   })
 
   it('without a store, the outcome is the delivery that would be committed', async () => {

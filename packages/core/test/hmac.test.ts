@@ -64,7 +64,10 @@ describe('verifyHmac and signHmac', () => {
     ['sha1=abc', 'X-Hub-Signature-256 is malformed: expected "sha256=" followed by 64 hex digits'],
     [`${EXPECTED}0`, 'X-Hub-Signature-256 is malformed: expected "sha256=" followed by 64 hex digits'],
     [EXPECTED.replace(/.$/, 'g'), 'X-Hub-Signature-256 is malformed: expected "sha256=" followed by 64 hex digits'],
-    [EXPECTED.replace(/.$/, '0'), 'X-Hub-Signature-256 does not match the body signed with any of the endpoint secrets: check the secret in the GitHub webhook settings'],
+    [
+      EXPECTED.replace(/.$/, '0'),
+      'X-Hub-Signature-256 does not match the body signed with any of the endpoint secrets: check the secret in the GitHub webhook settings',
+    ],
   ])('refuses %s with a SignatureError that teaches', (value, message) => {
     const check = () => verifyHmac(signed(GITHUB, value), ['new', SECRET], GITHUB)
     expect(check).toThrow(SignatureError)

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { BURST_OPTIONS, HOSTED_ICONS_URL, Integration, WebhookRequest, defaultIcon, handleWebhook, iconPath, iconsOf, integrationInfo, toMissivePost } from '../src/index.ts'
+import {
+  BURST_OPTIONS,
+  HOSTED_ICONS_URL,
+  Integration,
+  WebhookRequest,
+  defaultIcon,
+  handleWebhook,
+  iconPath,
+  iconsOf,
+  integrationInfo,
+  toMissivePost,
+} from '../src/index.ts'
 
 class GitHub extends Integration {
   override process() {

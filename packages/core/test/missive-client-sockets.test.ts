@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest'
 import { MissiveApiError, MissiveClient, type MissivePost } from '../src/index.ts'
 
 const TOKEN = 'tok_secret_123'
-const post: MissivePost = { username: 'Acme', username_icon: 'i', notification: { title: 't', body: 'b' }, references: ['<acme/1@missive-integrations>'], text: 'x' }
+const post: MissivePost = {
+  username: 'Acme',
+  username_icon: 'i',
+  notification: { title: 't', body: 'b' },
+  references: ['<acme/1@missive-integrations>'],
+  text: 'x',
+}
 
 async function failure(promise: Promise<unknown>): Promise<MissiveApiError> {
   const error = await promise.then(

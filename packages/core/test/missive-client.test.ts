@@ -3,7 +3,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_RETRY_AFTER_SECONDS, MissiveApiError, MissiveClient, parseRetryAfter, type MissivePost } from '../src/index.ts'
 
 const TOKEN = 'tok_secret_123'
-const post: MissivePost = { username: 'Acme', username_icon: 'i', notification: { title: 't', body: 'b' }, references: ['<acme/1@missive-integrations>'], text: 'x' }
+const post: MissivePost = {
+  username: 'Acme',
+  username_icon: 'i',
+  notification: { title: 't', body: 'b' },
+  references: ['<acme/1@missive-integrations>'],
+  text: 'x',
+}
 const client = new MissiveClient({ baseUrl: 'https://api.missive.test/v1/', timeoutMs: 1_000 })
 
 async function failure(promise: Promise<unknown>): Promise<MissiveApiError> {
@@ -47,7 +53,9 @@ describe('MissiveClient', () => {
   })
 
   it.each([400, 401, 403, 404, 422])('types a %i as permanent, with the answer but never the token', async (status) => {
-    nock('https://api.missive.test').post('/v1/posts').reply(status, { error: `bad token ${TOKEN}` })
+    nock('https://api.missive.test')
+      .post('/v1/posts')
+      .reply(status, { error: `bad token ${TOKEN}` })
     const error = await failure(client.createPost(TOKEN, post))
     expect(error).toMatchObject({ failure: 'permanent', retryable: false, httpStatus: status })
     expect(error.message).toContain(`refused the post with ${status}`)
@@ -57,16 +65,24 @@ describe('MissiveClient', () => {
   it('takes any 2xx as created, whatever its body says', async () => {
     nock('https://api.missive.test').post('/v1/posts').reply(200, 'not json')
     await expect(client.createPost(TOKEN, post)).resolves.toEqual({ id: undefined, conversation: undefined })
-    nock('https://api.missive.test').post('/v1/posts').reply(201, { posts: { id: 7, conversation: '' } })
+    nock('https://api.missive.test')
+      .post('/v1/posts')
+      .reply(201, { posts: { id: 7, conversation: '' } })
     await expect(client.createPost(TOKEN, post)).resolves.toEqual({ id: undefined, conversation: undefined })
   })
 
   it.each([301, 302, 303, 307, 308])('types a %i as a retryable redirect and does not follow it', async (status) => {
-    const elsewhere = nock('https://elsewhere.test').get('/steal').reply(200, { posts: { id: 'x' } }).post('/steal').reply(201, {})
+    const elsewhere = nock('https://elsewhere.test')
+      .get('/steal')
+      .reply(200, { posts: { id: 'x' } })
+      .post('/steal')
+      .reply(201, {})
     nock('https://api.missive.test').post('/v1/posts').reply(status, '', { Location: 'https://elsewhere.test/steal?token=abc' })
     const error = await failure(client.createPost(TOKEN, post))
     expect(error).toMatchObject({ failure: 'redirect', retryable: true, httpStatus: status })
-    expect(error.message).toBe(`Missive API POST /posts answered ${status} (a redirect to https://elsewhere.test); redirects are not followed: check MISSIVE_API_BASE_URL`)
+    expect(error.message).toBe(
+      `Missive API POST /posts answered ${status} (a redirect to https://elsewhere.test); redirects are not followed: check MISSIVE_API_BASE_URL`,
+    )
     expect(elsewhere.isDone()).toBe(false)
     expect(elsewhere.pendingMocks()).toHaveLength(2)
   })

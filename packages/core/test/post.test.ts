@@ -83,11 +83,16 @@ describe('toMissivePost', () => {
       title: 'Acme',
       body: 'Ada merged #1 main',
     })
-    expect(toMissivePost(integration, { references: ['1'], attachments: [{ pretext: '<https://x.example>', text: 'b' }] }).notification.body).toBe('https://x.example')
+    expect(toMissivePost(integration, { references: ['1'], attachments: [{ pretext: '<https://x.example>', text: 'b' }] }).notification.body).toBe(
+      'https://x.example',
+    )
   })
 
   it('maps several results in order', () => {
-    const posts = toMissivePosts(integration, [{ references: ['a'], text: '1' }, { conversation: 'c', text: '2' }])
+    const posts = toMissivePosts(integration, [
+      { references: ['a'], text: '1' },
+      { conversation: 'c', text: '2' },
+    ])
     expect(posts.map((p) => p.text)).toEqual(['1', '2'])
     expect(namespaceReference('github', '123/main')).toBe('<github/123/main@missive-integrations>')
   })

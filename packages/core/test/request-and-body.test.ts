@@ -6,7 +6,11 @@ const req = (body: string, contentType?: string) =>
 
 describe('WebhookRequest', () => {
   it('reads headers case-insensitively, the query, the content type and the raw bytes', () => {
-    const r = new WebhookRequest({ url: '/github?t=abc&x=1&x=2', headers: { 'X-GitHub-Event': 'push', 'Content-Type': 'application/json; charset=utf-8', 'X-Multi': ['a', 'b'] }, body: Buffer.from('{"a":"é"}') })
+    const r = new WebhookRequest({
+      url: '/github?t=abc&x=1&x=2',
+      headers: { 'X-GitHub-Event': 'push', 'Content-Type': 'application/json; charset=utf-8', 'X-Multi': ['a', 'b'] },
+      body: Buffer.from('{"a":"é"}'),
+    })
     expect(r.header('x-github-event')).toBe('push')
     expect(r.header('X-GITHUB-EVENT')).toBe('push')
     expect(r.header('x-multi')).toBe('a, b')
@@ -90,7 +94,9 @@ describe('parseBody', () => {
 
   it('rejects other content types with 415', () => {
     expect(() => parseBody(req('<xml/>', 'application/xml'))).toThrow(UnsupportedMediaTypeError)
-    expect(() => parseBody(req('x', 'multipart/form-data; boundary=x'))).toThrow('unsupported content type "multipart/form-data; boundary=x"; send application/json or application/x-www-form-urlencoded')
+    expect(() => parseBody(req('x', 'multipart/form-data; boundary=x'))).toThrow(
+      'unsupported content type "multipart/form-data; boundary=x"; send application/json or application/x-www-form-urlencoded',
+    )
   })
 
   it('accepts nesting up to the limit, and many brackets that are not nesting', () => {

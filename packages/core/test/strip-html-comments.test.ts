@@ -32,7 +32,7 @@ describe('stripHtmlComments', () => {
     expect(stripHtmlComments('<!--')).toBe('')
   })
 
-  it('treats CommonMark\'s empty comments <!--> and <!---> as comments, not as the start of an unterminated one', () => {
+  it("treats CommonMark's empty comments <!--> and <!---> as comments, not as the start of an unterminated one", () => {
     expect(stripHtmlComments('a <!--> b <!---> c')).toBe('a  b  c')
   })
 
@@ -43,7 +43,9 @@ describe('stripHtmlComments', () => {
 
   it('leaves comments inside fenced code blocks and code spans as written', () => {
     const body = ['Repro:', '```html', '<!-- a comment in the sample -->', '<p>hi</p>', '```', 'Use `<!-- x -->` to hide text. <!-- gone -->'].join('\n')
-    expect(stripHtmlComments(body)).toBe(['Repro:', '```html', '<!-- a comment in the sample -->', '<p>hi</p>', '```', 'Use `<!-- x -->` to hide text. '].join('\n'))
+    expect(stripHtmlComments(body)).toBe(
+      ['Repro:', '```html', '<!-- a comment in the sample -->', '<p>hi</p>', '```', 'Use `<!-- x -->` to hide text. '].join('\n'),
+    )
     const tildes = '~~~\n<!-- kept -->\n~~~\n<!-- dropped -->\nend'
     expect(stripHtmlComments(tildes)).toBe('~~~\n<!-- kept -->\n~~~\nend')
   })

@@ -67,7 +67,9 @@ describe('fixtureKit', () => {
 
   it('fails when the decision or the envelope differs', async () => {
     await expect(kit.expectPosts('deploy__production', [{ ...deployDecision, color: 'danger' }])).rejects.toThrow(/Expected values to be strictly deep-equal/)
-    await expect(kit.expectPosts('deploy__production', [{ ...deployDecision, references: ['web'] }])).rejects.toThrow(/Expected values to be strictly deep-equal/)
+    await expect(kit.expectPosts('deploy__production', [{ ...deployDecision, references: ['web'] }])).rejects.toThrow(
+      /Expected values to be strictly deep-equal/,
+    )
     await expect(kit.expectPosts('deploy__production', [deployDecision, deployDecision])).rejects.toThrow(/Expected values to be strictly deep-equal/)
     await expect(kit.expectRequests('deploy__production', [{ ...deployPost, username: 'Other' }])).rejects.toThrow(/Expected values to be strictly deep-equal/)
     await expect(kit.expectPosts('deploy__production', [{ subject: 'x', text: 'y' }])).rejects.toThrow(/has neither references nor a conversation/)
@@ -78,7 +80,7 @@ describe('fixtureKit', () => {
     await expect(kit.expectSkip('deploy__production', /anything/)).rejects.toThrow(/expected deploy__production to be skipped/)
   })
 
-  it('reports a delivery the endpoint\'s filters drop, with its reason', async () => {
+  it("reports a delivery the endpoint's filters drop, with its reason", async () => {
     class FilteredAcme extends Acme {
       override get filters(): readonly FilterSpec[] {
         return [{ key: 'envs', kind: 'list', noun: 'environment', label: 'Environments', description: 'only these', read: (p) => p.optionalString('env') }]
@@ -88,20 +90,26 @@ describe('fixtureKit', () => {
     const delivery = await filtered.expectFiltered('deploy__production', 'environment "production" is not in envs (staging)', { options: { envs: 'staging' } })
     expect(delivery.requests).toEqual([])
     await filtered.expectFiltered('deploy__production', /is not in envs/, { options: { envs: 'staging' } })
-    await expect(filtered.expectFiltered('deploy__production', /anything/, { options: { envs: 'production' } })).rejects.toThrow('expected deploy__production to be filtered, but it produced 1 post(s)')
-    await expect(filtered.expectFiltered('deploy__production', 'other', { options: { envs: 'staging' } })).rejects.toThrow('filter reason mismatch for deploy__production')
+    await expect(filtered.expectFiltered('deploy__production', /anything/, { options: { envs: 'production' } })).rejects.toThrow(
+      'expected deploy__production to be filtered, but it produced 1 post(s)',
+    )
+    await expect(filtered.expectFiltered('deploy__production', 'other', { options: { envs: 'staging' } })).rejects.toThrow(
+      'filter reason mismatch for deploy__production',
+    )
     await expect(filtered.expectPosts('deploy__production', [deployDecision], { options: { envs: 'staging' } })).rejects.toThrow(
       'expected deploy__production to post, but it was filtered: environment "production" is not in envs (staging)',
     )
-    await expect(filtered.expectSkip('deploy__production', /x/, { options: { envs: 'staging' } })).rejects.toThrow('expected deploy__production to be skipped, but it was filtered')
+    await expect(filtered.expectSkip('deploy__production', /x/, { options: { envs: 'staging' } })).rejects.toThrow(
+      'expected deploy__production to be skipped, but it was filtered',
+    )
     await expect(filtered.deliver('deploy__production', { options: { envs: ',' } })).rejects.toThrow('"envs" has an empty item in ","')
   })
 
   it('signs with the provider signer and rejects a wrong secret', async () => {
     await kit.expectPosts('deploy__production', [deployDecision], { secrets: ['s3cret'] })
-    await expect(
-      kit.deliver('deploy__production', { secrets: ['s3cret'], headers: { 'x-acme-signature': signAcme('{}', 's3cret') } }),
-    ).rejects.toThrow('X-Acme-Signature does not match the body signed with the endpoint secret: check the secret in the Acme webhook settings')
+    await expect(kit.deliver('deploy__production', { secrets: ['s3cret'], headers: { 'x-acme-signature': signAcme('{}', 's3cret') } })).rejects.toThrow(
+      'X-Acme-Signature does not match the body signed with the endpoint secret: check the secret in the Acme webhook settings',
+    )
   })
 
   it('delivers form-encoded bodies like JSON ones', async () => {
@@ -113,7 +121,11 @@ describe('fixtureKit', () => {
   })
 
   it('processes hand-written payloads and returns rejections', async () => {
-    const outcome = await processPayload(acme, { kind: 'deploy', app: 'a', env: 'e', user: 'u', url: 'https://x.example', message: 'm' }, { options: { channel: 'c' } })
+    const outcome = await processPayload(
+      acme,
+      { kind: 'deploy', app: 'a', env: 'e', user: 'u', url: 'https://x.example', message: 'm' },
+      { options: { channel: 'c' } },
+    )
     expect(outcome.kind === 'posts' && outcome.posts[0]!.references).toEqual(['<acme/a/e@missive-integrations>'])
     const error = await rejectionOf(processPayload(acme, { kind: 'deploy' }, { options: { channel: 'c' } }))
     expect(error.message).toBe('invalid acme payload for event "deploy": field "user" must be a string')

@@ -2,7 +2,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { Integration, NonceMemory, bold, fixtureNames, loadFixture, readDelivery, redact, rich, senderRequest, stripInvisible, toMissivePost } from '../src/index.ts'
+import {
+  Integration,
+  NonceMemory,
+  bold,
+  fixtureNames,
+  loadFixture,
+  readDelivery,
+  redact,
+  rich,
+  senderRequest,
+  stripInvisible,
+  toMissivePost,
+} from '../src/index.ts'
 
 const RLO = '\u202e'
 const ZWSP = '\u200b'
@@ -24,14 +36,17 @@ describe('stripInvisible', () => {
   })
 
   it('is applied to every text of a post, however the provider built it', () => {
-    const post = toMissivePost({ id: 'x', name: 'X', avatar: 'a', icon: 'i' }, {
-      references: ['r'],
-      subject: `Pay ${RLO}gnp.exe`,
-      notification: `n${ZWSP}`,
-      text: `t${ZWSP}`,
-      markdown: `m${RLO}`,
-      attachments: [{ title: `t${ZWSP}`, text: 'clean', fields: [{ title: `f${RLO}`, value: `v${ZWSP}` }] }],
-    })
+    const post = toMissivePost(
+      { id: 'x', name: 'X', avatar: 'a', icon: 'i' },
+      {
+        references: ['r'],
+        subject: `Pay ${RLO}gnp.exe`,
+        notification: `n${ZWSP}`,
+        text: `t${ZWSP}`,
+        markdown: `m${RLO}`,
+        attachments: [{ title: `t${ZWSP}`, text: 'clean', fields: [{ title: `f${RLO}`, value: `v${ZWSP}` }] }],
+      },
+    )
     expect(post).toMatchObject({
       conversation_subject: 'Pay gnp.exe',
       notification: { title: 'Pay gnp.exe', body: 'n' },

@@ -25,7 +25,13 @@ describe('validateOutput', () => {
       kind: 'posts',
       results: [{ references: ['1'], attachments: [{ text: 'a', fields: [{ title: 't', value: 'v', short: true }] }] }],
     })
-    const out = validateOutput([{ references: ['1'], text: 'a' }, { conversation: 'c', markdown: 'b' }], ctx)
+    const out = validateOutput(
+      [
+        { references: ['1'], text: 'a' },
+        { conversation: 'c', markdown: 'b' },
+      ],
+      ctx,
+    )
     expect(out.kind === 'posts' && out.results.length).toBe(2)
   })
 
@@ -43,10 +49,18 @@ describe('validateOutput', () => {
     ['a typo', { refrences: ['1'], text: 'x' }, 'result.refrences is not a result field'],
     ['a callback', { references: ['1'], text: 'x', callback: () => 1 }, 'result.callback is not a result field'],
     ['a function as text', { references: ['1'], text: () => 'x' }, 'result.text must be a string, got a function (results must be plain data, not callbacks)'],
-    ['a bad field', { references: ['1'], attachment: { fields: [{ title: 'a', value: 2 }] } }, 'result.attachment.fields[0].value must be a string, got number 2'],
+    [
+      'a bad field',
+      { references: ['1'], attachment: { fields: [{ title: 'a', value: 2 }] } },
+      'result.attachment.fields[0].value must be a string, got number 2',
+    ],
     ['a bad timestamp', { references: ['1'], attachment: { text: 'x', timestamp: '2020' } }, 'result.attachment.timestamp must be a Unix time in seconds'],
     ['both attachment forms', { references: ['1'], attachment: { text: 'x' }, attachments: [] }, 'result has both attachment and attachments'],
-    ['a non-boolean update flag', { references: ['1'], text: 'x', update_existing_conversation_subject: 'yes' }, 'update_existing_conversation_subject must be a boolean'],
+    [
+      'a non-boolean update flag',
+      { references: ['1'], text: 'x', update_existing_conversation_subject: 'yes' },
+      'update_existing_conversation_subject must be a boolean',
+    ],
     ['a class instance', { references: ['1'], attachment: new Map() }, 'result.attachment must be an attachment object, got an instance of Map'],
   ])('rejects %s, naming the field', (_what, output, message) => {
     expect(invalid(output)).toContain(message)

@@ -200,7 +200,12 @@ const HANDLERS: Handlers<CannyOptions> = {
     const kind = comment.optionalBoolean('internal') ? 'an internal comment' : 'a new comment'
     const pretext = rich`${authorName(comment)} posted ${kind} in ${postLink(post, board)}`
     const value = comment.optionalString('value')
-    return postResult(post, board, pretext.plain, withImage({ pretext: pretext.text, ...(value ? { text: RichText.from(value).text } : {}), color: COLORS.comment }, comment))
+    return postResult(
+      post,
+      board,
+      pretext.plain,
+      withImage({ pretext: pretext.text, ...(value ? { text: RichText.from(value).text } : {}), color: COLORS.comment }, comment),
+    )
   }),
   'vote.created': withObject((vote, options) => {
     const post = vote.object('post')
@@ -238,7 +243,8 @@ function jiraIssueHandler(change: 'linked' | 'unlinked') {
       text = rich`${postLink(post, board)} was unlinked from a Jira issue`
     } else {
       const issues = post.objects('jira.linkedIssues').map((linked) => link(linked.optionalString('url'), linked.optionalString('key') ?? linked.id('id')))
-      text = issues.length > 0 ? rich`${postLink(post, board)} is linked to Jira: ${join(issues, ', ')}` : rich`${postLink(post, board)} was linked to a Jira issue`
+      text =
+        issues.length > 0 ? rich`${postLink(post, board)} is linked to Jira: ${join(issues, ', ')}` : rich`${postLink(post, board)} was linked to a Jira issue`
     }
     return postResult(post, board, text.plain, { text: text.text, color: statusColor(post) })
   })
@@ -275,7 +281,10 @@ function postAttachment(post: PayloadReader, pretext: RichText): Attachment {
 
 /** Add the first image of `imageURLs` (absent, null or empty is fine: Canny sends all three). */
 function withImage(attachment: Attachment, source: PayloadReader | undefined): Attachment {
-  const image = source?.optionalArray('imageURLs').map((url) => (typeof url === 'string' ? safeUrl(url) : undefined)).find(Boolean)
+  const image = source
+    ?.optionalArray('imageURLs')
+    .map((url) => (typeof url === 'string' ? safeUrl(url) : undefined))
+    .find(Boolean)
   return image ? { ...attachment, image_url: image } : attachment
 }
 

@@ -1,13 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto'
 import { afterAll, describe, expect, it } from 'vitest'
-import {
-  InvalidOptionsError,
-  InvalidPayloadError,
-  SignatureError,
-  NonceMemory,
-  UnsupportedEventError,
-  WebhookRequest,
-} from '@missive-integrations/core'
+import { InvalidOptionsError, InvalidPayloadError, SignatureError, NonceMemory, UnsupportedEventError, WebhookRequest } from '@missive-integrations/core'
 import { fixtureKit, processPayload, rejectionOf } from '@missive-integrations/core/testing'
 import Canny, { sign, verify } from '../src/index.ts'
 
@@ -273,7 +266,9 @@ describe('canny voteStep option', () => {
     ))
 
   it('skips the 10th vote with voteStep 3', () =>
-    kit.expectSkip('vote.created__tenth_vote', 'vote.created: only every 3rd vote is posted (voteStep option); this post now has 10', { options: { voteStep: 3 } }))
+    kit.expectSkip('vote.created__tenth_vote', 'vote.created: only every 3rd vote is posted (voteStep option); this post now has 10', {
+      options: { voteStep: 3 },
+    }))
 
   it.each([[0], [-5], [2.5]])('refuses voteStep %j', async (voteStep) => {
     const error = await failure(kit.deliver('vote.created__tenth_vote', { options: { voteStep } }))
@@ -309,7 +304,10 @@ describe('canny signature', () => {
 
   it('rejects a signature of another nonce, and a truncated one', async () => {
     const headers = cannyHeaders(KEY)
-    for (const tampered of [{ ...headers, 'canny-nonce': 'another-nonce' }, { ...headers, 'canny-signature': headers['canny-signature'].slice(0, -2) }]) {
+    for (const tampered of [
+      { ...headers, 'canny-nonce': 'another-nonce' },
+      { ...headers, 'canny-signature': headers['canny-signature'].slice(0, -2) },
+    ]) {
       expect(await failure(kit.deliver('post.created__with_image', { secrets: [KEY], headers: tampered }))).toBeInstanceOf(SignatureError)
     }
   })
@@ -359,7 +357,9 @@ describe('canny signature', () => {
     expect(() => verify(replay, [KEY], now + 60_000)).not.toThrow()
     const memory = new NonceMemory(10 * 60_000)
     verify(new WebhookRequest({ headers: captured }), [KEY], now, memory)
-    expect(() => verify(replay, [KEY], now + 60_000, memory)).toThrow('canny-nonce was already used: Canny sends a new nonce with every request, so this one is replayed')
+    expect(() => verify(replay, [KEY], now + 60_000, memory)).toThrow(
+      'canny-nonce was already used: Canny sends a new nonce with every request, so this one is replayed',
+    )
     // The provider remembers the nonces it accepted.
     const headers = cannyHeaders(KEY)
     expect(() => canny.verify(new WebhookRequest({ headers }), [KEY])).not.toThrow()
@@ -403,7 +403,7 @@ describe('canny liberal reading', () => {
     expect(outcome.kind === 'posts' && outcome.results[0]!.attachments![0]!.image_url).toBe('https://img.example/a.png')
   })
 
-  it('finds the board on the comment\'s post when the comment has none', async () => {
+  it("finds the board on the comment's post when the comment has none", async () => {
     const outcome = await run({ type: 'comment.created', object: { id: 'c1', author: { name: 'Ann' }, value: 'Hi', post: POST } })
     expect(outcome.kind === 'posts' && outcome.results[0]!.references).toEqual(['b1/p1'])
   })
@@ -415,7 +415,7 @@ describe('canny liberal reading', () => {
     ])
   })
 
-  it('reads the Jira issue next to the post\'s own fields, and an issue without key or summary', async () => {
+  it("reads the Jira issue next to the post's own fields, and an issue without key or summary", async () => {
     const outcome = await run({ type: 'post.jira_issue_linked', object: { ...POST, issue: { key: 'APP-1', url: 'https://acme.atlassian.net/browse/APP-1' } } })
     expect(outcome.kind === 'posts' && outcome.results).toEqual([
       {
@@ -423,12 +423,20 @@ describe('canny liberal reading', () => {
         subject: 'Boom',
         color: '#999',
         notification: 'Ideas: Boom was linked to Jira issue APP-1',
-        attachments: [{ text: '<https://acme.canny.io/admin/board/ideas/p/boom|Ideas: Boom> was linked to Jira issue <https://acme.atlassian.net/browse/APP-1|APP-1>', color: '#999' }],
+        attachments: [
+          {
+            text: '<https://acme.canny.io/admin/board/ideas/p/boom|Ideas: Boom> was linked to Jira issue <https://acme.atlassian.net/browse/APP-1|APP-1>',
+            color: '#999',
+          },
+        ],
       },
     ])
     const keyless = await run({ type: 'post.jira_issue_unlinked', object: { post: POST, issue: { url: 'https://acme.atlassian.net/browse/APP-1' } } })
     expect(keyless.kind === 'posts' && keyless.results[0]!.attachments).toEqual([
-      { text: '<https://acme.canny.io/admin/board/ideas/p/boom|Ideas: Boom> was unlinked from <https://acme.atlassian.net/browse/APP-1|a Jira issue>', color: '#999' },
+      {
+        text: '<https://acme.canny.io/admin/board/ideas/p/boom|Ideas: Boom> was unlinked from <https://acme.atlassian.net/browse/APP-1|a Jira issue>',
+        color: '#999',
+      },
     ])
   })
 
@@ -458,7 +466,10 @@ describe('canny liberal reading', () => {
 describe('canny hostile and malformed payloads', () => {
   it('shows hostile titles, details and comments as typed, never as links or formatting', async () => {
     const hostile = '<https://evil.example|click> *now*'
-    const outcome = await run({ type: 'post.created', object: { ...POST, title: hostile, details: hostile, author: { name: hostile }, board: { ...BOARD, name: hostile } } })
+    const outcome = await run({
+      type: 'post.created',
+      object: { ...POST, title: hostile, details: hostile, author: { name: hostile }, board: { ...BOARD, name: hostile } },
+    })
     expect(outcome.kind === 'posts' && outcome.results).toEqual([
       {
         references: ['b1/p1'],
@@ -478,7 +489,10 @@ describe('canny hostile and malformed payloads', () => {
     ])
     const jira = await run({ type: 'post.jira_issue_linked', object: { post: POST, issue: { key: hostile, url: 'javascript:alert(1)', summary: hostile } } })
     expect(jira.kind === 'posts' && jira.results[0]!.attachments).toEqual([
-      { text: '<https://acme.canny.io/admin/board/ideas/p/boom|Ideas: Boom> was linked to Jira issue ‹https://evil.example∣click› ∗now∗\n‹https://evil.example∣click› ∗now∗', color: '#999' },
+      {
+        text: '<https://acme.canny.io/admin/board/ideas/p/boom|Ideas: Boom> was linked to Jira issue ‹https://evil.example∣click› ∗now∗\n‹https://evil.example∣click› ∗now∗',
+        color: '#999',
+      },
     ])
     const changed = await run({ type: 'post.status_changed', object: { ...POST, changer: { name: hostile } } })
     expect(changed.kind === 'posts' && changed.results[0]!.attachments![0]!.text).toBe(
@@ -518,7 +532,11 @@ describe('canny hostile and malformed payloads', () => {
     ['a numeric change comment', { type: 'post.status_changed', object: { ...POST, changeComment: { value: 5 } } }, 'object.changeComment.value'],
     ['a non-object Jira issue', { type: 'post.jira_issue_linked', object: { ...POST, jira: { linkedIssues: [5] } } }, 'object.jira.linkedIssues[0]'],
     ['a numeric Jira issue key', { type: 'post.jira_issue_linked', object: { post: POST, issue: { key: 427 } } }, 'object.issue.key'],
-    ['a Jira issue next to a post without board', { type: 'post.jira_issue_unlinked', object: { post: { ...POST, board: undefined }, issue: { key: 'A-1' } } }, 'object.post.board'],
+    [
+      'a Jira issue next to a post without board',
+      { type: 'post.jira_issue_unlinked', object: { post: { ...POST, board: undefined }, issue: { key: 'A-1' } } },
+      'object.post.board',
+    ],
     ['a string changer', { type: 'post.status_changed', object: { ...POST, changer: 'Ada' } }, 'object.changer'],
     ['a comment without post', { type: 'comment.created', object: { board: BOARD, value: 'Hi' } }, 'object.post'],
     ['a vote with a string score', { type: 'vote.created', object: { board: BOARD, post: { ...POST, score: 'ten' } } }, 'object.post.score'],

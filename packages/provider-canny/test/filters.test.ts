@@ -31,7 +31,9 @@ describe('canny filters', () => {
   it('boards: posts, comments and votes on these boards only (by name, any case)', async () => {
     expect(await posts('post.created__with_image', { boards: 'feature requests,Bugs' })).toBe('posts')
     await kit.expectFiltered('post.created__with_image', 'board "Feature Requests" is not in boards (Bugs)', { options: { boards: 'Bugs' } })
-    await kit.expectFiltered('comment.created__with_image', 'board "Feature Requests" is not in boards (Bugs, Integrations)', { options: { boards: 'Bugs, Integrations' } })
+    await kit.expectFiltered('comment.created__with_image', 'board "Feature Requests" is not in boards (Bugs, Integrations)', {
+      options: { boards: 'Bugs, Integrations' },
+    })
     await kit.expectFiltered('vote.created__tenth_vote', 'board "Feature Requests" is not in boards (Bugs)', { options: { boards: 'Bugs' } })
     expect(await posts('vote.created__tenth_vote', { boards: 'Feature Requests' })).toBe('posts')
     expect(await refusal({ boards: 'Bugs,,Ideas' })).toBe(
@@ -44,7 +46,9 @@ describe('canny filters', () => {
     expect(await posts('post.created__with_image', options)).toBe('posts')
     expect(await posts('post.status_changed__under_review', options)).toBe('posts')
     await kit.expectFiltered('comment.created__with_image', 'event "comment.created" is not in events (post.*)', { options })
-    await kit.expectFiltered('vote.created__tenth_vote', 'event "vote.created" is not in events (post.created, comment.*)', { options: { events: 'post.created,comment.*' } })
+    await kit.expectFiltered('vote.created__tenth_vote', 'event "vote.created" is not in events (post.created, comment.*)', {
+      options: { events: 'post.created,comment.*' },
+    })
     // The provider's own skips come first.
     expect(await posts('vote.created__between_milestones', options)).toBe('skipped')
     expect(await refusal({ events: 'post.create' })).toMatch(

@@ -51,7 +51,10 @@ export const GITHUB_DIGEST: Digest<GitHubDigest> = {
         .map(([name, count]) => `${name} ${formatCount(count)}`)
         .join(', ')
     const parts: RichText[] = []
-    if (summary.pushes > 0) parts.push(rich`${formatCount(summary.pushes)} ${summary.pushes === 1 ? 'push' : 'pushes'} (${formatCount(summary.commits)} ${summary.commits === 1 ? 'commit' : 'commits'})`)
+    if (summary.pushes > 0)
+      parts.push(
+        rich`${formatCount(summary.pushes)} ${summary.pushes === 1 ? 'push' : 'pushes'} (${formatCount(summary.commits)} ${summary.commits === 1 ? 'commit' : 'commits'})`,
+      )
     if (Object.keys(summary.failures).length > 0) parts.push(rich`failed runs: ${counts(summary.failures)}`)
     if (Object.keys(summary.actors).length > 0) parts.push(rich`by ${counts(summary.actors)}`)
     const headline = rich`${bold(`${formatCount(burst.count)} more ${burst.count === 1 ? 'event' : 'events'}`)} ${describeSpan(burst.first, burst.last)} (${describeEvents(burst.events)})`

@@ -61,8 +61,4 @@ export const SKIP_RULES = {
 } as const satisfies Record<string, string>
 
 /** Every reason a skip can give, for tests and docs. */
-export const SKIP_REASONS: ReadonlySet<string> = new Set([
-  ...Object.values(SKIPPED_EVENTS),
-  ...Object.values(SKIPPED_ACTIONS),
-  ...Object.values(SKIP_RULES),
-])
+export const SKIP_REASONS: ReadonlySet<string> = new Set([...Object.values(SKIPPED_EVENTS), ...Object.values(SKIPPED_ACTIONS), ...Object.values(SKIP_RULES)])

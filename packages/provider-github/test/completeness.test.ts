@@ -33,7 +33,8 @@ describe('every @octokit/webhooks-examples payload', () => {
         } else if (outcome.kind === 'skipped') {
           // Every skip is on purpose: an action that falls through to core's "unknown event"
           // answer should be handled or listed in SKIPPED_ACTIONS.
-          if (!SKIP_REASONS.has(outcome.reason)) failures.push(`${set.name}[${i}] (${String(example.action)}) skipped for an unlisted reason: ${outcome.reason}`)
+          if (!SKIP_REASONS.has(outcome.reason))
+            failures.push(`${set.name}[${i}] (${String(example.action)}) skipped for an unlisted reason: ${outcome.reason}`)
           const key = `${set.name}${typeof example.action === 'string' ? `.${example.action}` : ''}`
           skipped[key] = (skipped[key] ?? 0) + 1
         } else {

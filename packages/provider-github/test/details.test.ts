@@ -88,7 +88,7 @@ describe('github team.edited', () => {
 })
 
 describe('github bodies', () => {
-  it('leaves out a body that is only a template\'s comments', async () => {
+  it("leaves out a body that is only a template's comments", async () => {
     const payload = fixture('issues__opened')
     payload.issue.body = '<!-- Describe the bug -->\n\n<!-- Steps to reproduce -->\n'
     const outcome = await run('issues', payload)

@@ -42,7 +42,9 @@ describe('github filters', () => {
     await kit.expectFiltered('issues__labeled', 'event "issues.labeled" is not in events (pull_request.*, issues.opened)', { options })
     await kit.expectFiltered('push__new_branch', 'event "push" is not in events (pull_request.*, issues.opened)', { options })
     expect(await posts('push__new_branch', { events: 'push' })).toBe('posts')
-    expect(await refusal({ events: 'pull_requests' })).toMatch(/^invalid options for provider github: "events" has "pull_requests", which matches no github event; known events: push, create, delete, /)
+    expect(await refusal({ events: 'pull_requests' })).toMatch(
+      /^invalid options for provider github: "events" has "pull_requests", which matches no github event; known events: push, create, delete, /,
+    )
   })
 
   it('exclude_events: a deny-list of the same names', async () => {
@@ -53,7 +55,7 @@ describe('github filters', () => {
     expect(await refusal({ exclude_events: 'push,' })).toMatch(/"exclude_events" has an empty item in "push,"/)
   })
 
-  it('branches: globs over the pushed branch, a pull request\'s base branch and the branch CI ran on', async () => {
+  it("branches: globs over the pushed branch, a pull request's base branch and the branch CI ran on", async () => {
     const options = { branches: 'main,release/*' }
     await kit.expectFiltered('push__new_branch', 'branch "master" is not in branches (main, release/*)', { options })
     expect(await posts('push__new_branch', { branches: 'main,master' })).toBe('posts')
@@ -114,6 +116,8 @@ describe('github filters', () => {
     await kit.expectFiltered('pull_request__opened_by_dependabot', 'branch "master" is not in branches (main, release/*)', { options })
     expect(await posts('issues__opened', options)).toBe('posts')
     expect(await posts('push__new_branch', { ...options, branches: 'master' })).toBe('posts')
-    await kit.expectFiltered('pull_request__opened_by_dependabot', 'sender "dependabot[bot]" is a bot (exclude_bots)', { options: { ...options, branches: 'master' } })
+    await kit.expectFiltered('pull_request__opened_by_dependabot', 'sender "dependabot[bot]" is a bot (exclude_bots)', {
+      options: { ...options, branches: 'master' },
+    })
   })
 })

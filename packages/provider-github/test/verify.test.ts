@@ -84,7 +84,10 @@ describe('headers', () => {
   })
 
   it('answers an unknown event 200 with the reason', async () => {
-    expect(await run('not_an_event', { action: 'x' })).toMatchObject({ kind: 'skipped', reason: expect.stringMatching(/^unknown event "not_an_event" for provider github/) })
+    expect(await run('not_an_event', { action: 'x' })).toMatchObject({
+      kind: 'skipped',
+      reason: expect.stringMatching(/^unknown event "not_an_event" for provider github/),
+    })
     expect(() => github.process({}, new WebhookRequest({ headers: { 'x-github-event': 'not_an_event' } }), {})).toThrow(UnsupportedEventError)
   })
 })

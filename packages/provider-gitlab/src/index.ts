@@ -1,4 +1,14 @@
-import { eventNamed, Integration, skip, type FilterSpec, type Handler, type Handlers, type Payload, type Schema, type WebhookRequest } from '@missive-integrations/core'
+import {
+  eventNamed,
+  Integration,
+  skip,
+  type FilterSpec,
+  type Handler,
+  type Handlers,
+  type Payload,
+  type Schema,
+  type WebhookRequest,
+} from '@missive-integrations/core'
 import { SKIP_RULES, SKIPPED_ACTIONS, SKIPPED_EVENTS } from './events.js'
 import { FILTERS } from './filters.js'
 import { deployment, job, pipeline } from './format/ci.js'
@@ -142,7 +152,10 @@ export default class GitLab extends Integration<GitLabOptions> {
    * file names and handler keys do without. Accepts its own names too.
    */
   override eventName(sent: string): string {
-    const name = sent.trim().toLowerCase().replace(/[\s-]+/g, '_')
+    const name = sent
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_')
     return RENAMED[name] ?? name
   }
 

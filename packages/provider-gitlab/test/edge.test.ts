@@ -77,7 +77,10 @@ describe('event names', () => {
 
   it('answers an unknown event 200 with what it knows', async () => {
     const outcome = await send('Shiny New Hook', { object_kind: 'shiny' })
-    expect(outcome).toMatchObject({ kind: 'skipped', reason: expect.stringMatching(/^unknown event "shiny_new_hook" for provider gitlab; known events: push_hook, tag_push_hook, system_hook/) })
+    expect(outcome).toMatchObject({
+      kind: 'skipped',
+      reason: expect.stringMatching(/^unknown event "shiny_new_hook" for provider gitlab; known events: push_hook, tag_push_hook, system_hook/),
+    })
   })
 
   it('takes the delivery id from Idempotency-Key, never from X-Gitlab-Event-UUID (shared by the webhooks one webhook triggers)', () => {
@@ -98,7 +101,9 @@ describe('liberal in what it accepts', () => {
     delete payload.commits[1].url
     const [result] = await posts('push_hook', payload)
     expect(result!.notification).toBe('ada pushed 2 commits to tomek')
-    expect(result!.attachments![0]!.text).toContain('<https://gitlab.com/ada/my-awesome-project/-/commit/eb6ae1e591e0819dc5bf187c6bfe18ec065a80e9|`eb6ae1e5`> c')
+    expect(result!.attachments![0]!.text).toContain(
+      '<https://gitlab.com/ada/my-awesome-project/-/commit/eb6ae1e591e0819dc5bf187c6bfe18ec065a80e9|`eb6ae1e5`> c',
+    )
   })
 
   it('posts a merge request without a description, assignees, branches or labels', async () => {
@@ -143,7 +148,13 @@ describe('liberal in what it accepts', () => {
     const statusless = fixture('job_hook__failed')
     delete statusless.build_status
     expect(await invalidField('job_hook', statusless)).toBe('build_status')
-    expect(await invalidField('pipeline_hook', { ...fixture('pipeline_hook__failed'), object_attributes: { status: 'failed' }, project: { web_url: 'https://gitlab.example.com/a/b', id: 1 } })).toBe('object_attributes.ref')
+    expect(
+      await invalidField('pipeline_hook', {
+        ...fixture('pipeline_hook__failed'),
+        object_attributes: { status: 'failed' },
+        project: { web_url: 'https://gitlab.example.com/a/b', id: 1 },
+      }),
+    ).toBe('object_attributes.ref')
   })
 
   it('never crashes on a fixture with any one field removed or null: it posts, skips, or names the field', async () => {
@@ -181,7 +192,9 @@ describe('what a reader sees', () => {
     push.ref = 'refs/heads/x|<https://evil.example|y>'
     const [pushed] = await posts('push_hook', push)
     expect(pushed!.attachments![0]!.text).toContain('‹https://evil.example∣click› ∗urgent∗')
-    expect(pushed!.attachments![0]!.pretext).toContain('<https://gitlab.com/ada/my-awesome-project/-/tree/x%7C%3Chttps%3A//evil.example%7Cy%3E|`x∣‹https://evil.example∣y›`>')
+    expect(pushed!.attachments![0]!.pretext).toContain(
+      '<https://gitlab.com/ada/my-awesome-project/-/tree/x%7C%3Chttps%3A//evil.example%7Cy%3E|`x∣‹https://evil.example∣y›`>',
+    )
     const mr = fixture('merge_request_hook__opened')
     mr.object_attributes.title = HOSTILE
     const [opened] = await posts('merge_request_hook', mr)
@@ -241,7 +254,12 @@ describe('what a reader sees', () => {
     expect(await skipReason('note_hook', system)).toBe(SKIP_RULES.systemNote)
     const allowed = { ...fixture('job_hook__failed'), build_allow_failure: true }
     expect(await skipReason('job_hook', allowed)).toBe(SKIP_RULES.allowedFailure)
-    expect(await skipReason('pipeline_hook', { ...fixture('pipeline_hook__failed'), object_attributes: { ...fixture('pipeline_hook__failed').object_attributes, status: 'canceled' } })).toBe(SKIP_RULES.ciCanceled)
+    expect(
+      await skipReason('pipeline_hook', {
+        ...fixture('pipeline_hook__failed'),
+        object_attributes: { ...fixture('pipeline_hook__failed').object_attributes, status: 'canceled' },
+      }),
+    ).toBe(SKIP_RULES.ciCanceled)
     expect(await skipReason('deployment_hook', { ...fixture('deployment_hook__failed'), status: 'canceled' })).toBe(SKIP_RULES.ciCanceled)
     expect(await skipReason('push_hook', { ...fixture('push_hook__commits'), ref: 'refs/notes/commits' })).toBe(SKIP_RULES.otherRef)
     expect(await skipReason('system_hook', { event_name: 'user_create', name: 'Ada' })).toBe(SKIP_RULES.systemOther)

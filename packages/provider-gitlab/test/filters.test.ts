@@ -41,10 +41,12 @@ describe('gitlab filters', () => {
     await kit.expectFiltered('issue_hook__closed', 'event "issue_hook.close" is not in events (merge_request_hook.*, issue_hook.open)', { options })
     await kit.expectFiltered('push_hook__commits', 'event "push_hook" is not in events (merge_request_hook.*, issue_hook.open)', { options })
     expect(await refusal({ events: 'Push Hook' })).toMatch(/^invalid options for provider gitlab: "events" has "Push Hook", which has whitespace; it takes /)
-    expect(await refusal({ events: 'push' })).toMatch(/^invalid options for provider gitlab: "events" has "push", which matches no gitlab event; known events: push_hook, /)
+    expect(await refusal({ events: 'push' })).toMatch(
+      /^invalid options for provider gitlab: "events" has "push", which matches no gitlab event; known events: push_hook, /,
+    )
   })
 
-  it('branches: the pushed branch, a merge request\'s target branch, the branch a pipeline or job ran on', async () => {
+  it("branches: the pushed branch, a merge request's target branch, the branch a pipeline or job ran on", async () => {
     await kit.expectFiltered('push_hook__commits', 'branch "tomek" is not in branches (main, release/*)', { options: { branches: 'main,release/*' } })
     expect(await posts('push_hook__commits', { branches: 'to*' })).toBe('posts')
     expect(await posts('merge_request_hook__opened', { branches: 'master' })).toBe('posts')
@@ -55,7 +57,9 @@ describe('gitlab filters', () => {
     expect(await posts('system_hook__push', { branches: 'master' })).toBe('posts')
     // Events without a branch pass.
     expect(await posts('issue_hook__closed', { branches: 'master' })).toBe('posts')
-    expect(await refusal({ branches: 'release/{a,b}' })).toMatch(/^invalid options for provider gitlab: "branches" has "release\/\{a", which has "\{"; only \* and \*\* are wildcards/)
+    expect(await refusal({ branches: 'release/{a,b}' })).toMatch(
+      /^invalid options for provider gitlab: "branches" has "release\/\{a", which has "\{"; only \* and \*\* are wildcards/,
+    )
   })
 
   it('exclude_bots: drops what a bot does', async () => {
@@ -66,7 +70,9 @@ describe('gitlab filters', () => {
 
   it('exclude_authors: drops what these usernames do, case-insensitively', async () => {
     await kit.expectFiltered('push_hook__commits', 'user "ada" is in exclude_authors (Ada, renovate-bot)', { options: { exclude_authors: 'Ada,renovate-bot' } })
-    await kit.expectFiltered('merge_request_hook__opened_by_renovate', 'user "renovate-bot" is in exclude_authors (Ada, renovate-bot)', { options: { exclude_authors: 'Ada,renovate-bot' } })
+    await kit.expectFiltered('merge_request_hook__opened_by_renovate', 'user "renovate-bot" is in exclude_authors (Ada, renovate-bot)', {
+      options: { exclude_authors: 'Ada,renovate-bot' },
+    })
     expect(await posts('merge_request_hook__opened', { exclude_authors: 'Ada,renovate-bot' })).toBe('posts')
     expect(await refusal({ exclude_authors: 'ada,' })).toMatch(/"exclude_authors" has an empty item in "ada,"/)
   })
@@ -80,6 +86,10 @@ describe('gitlab filters', () => {
   })
 
   it('are checked when a URL is minted', () => {
-    expect(resolveOptions(gitlab, { branches: 'main,release/*', exclude_bots: 'true' }, { strict: true })).toEqual({ confidential: false, branches: 'main,release/*', exclude_bots: true })
+    expect(resolveOptions(gitlab, { branches: 'main,release/*', exclude_bots: 'true' }, { strict: true })).toEqual({
+      confidential: false,
+      branches: 'main,release/*',
+      exclude_bots: true,
+    })
   })
 })

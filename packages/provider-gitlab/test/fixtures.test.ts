@@ -71,7 +71,8 @@ describe('gitlab fixtures', () => {
         ],
       },
     ]))
-  it('deployment_hook__running', () => kit.expectSkip('deployment_hook__running', 'only finished pipelines, jobs and deployments are posted; this one is pending, running or waiting'))
+  it('deployment_hook__running', () =>
+    kit.expectSkip('deployment_hook__running', 'only finished pipelines, jobs and deployments are posted; this one is pending, running or waiting'))
   it('deployment_hook__success', () =>
     kit.expectPosts('deployment_hook__success', [
       {
@@ -86,7 +87,8 @@ describe('gitlab fixtures', () => {
         ],
       },
     ]))
-  it('emoji_hook__award_on_merge_request', () => kit.expectSkip('emoji_hook__award_on_merge_request', 'emoji reactions are not posted: they acknowledge what is already in the conversation'))
+  it('emoji_hook__award_on_merge_request', () =>
+    kit.expectSkip('emoji_hook__award_on_merge_request', 'emoji reactions are not posted: they acknowledge what is already in the conversation'))
   it('feature_flag_hook__activated', () =>
     kit.expectPosts('feature_flag_hook__activated', [
       {
@@ -253,7 +255,8 @@ describe('gitlab fixtures', () => {
         ],
       },
     ]))
-  it('job_hook__created', () => kit.expectSkip('job_hook__created', 'only finished pipelines, jobs and deployments are posted; this one is pending, running or waiting'))
+  it('job_hook__created', () =>
+    kit.expectSkip('job_hook__created', 'only finished pipelines, jobs and deployments are posted; this one is pending, running or waiting'))
   it('job_hook__failed', () =>
     kit.expectPosts('job_hook__failed', [
       {
@@ -360,7 +363,8 @@ describe('gitlab fixtures', () => {
         references: ['20677423/devel', '20677423/!1'],
         subject: '!1 Make a trivial change to the README. [demo-project:devel]',
         update_existing_conversation_subject: true,
-        notification: 'Barbara Liskov renamed merge request !1 from “Draft: Make a trivial change to the README.”\nBarbara Liskov marked merge request !1 as ready',
+        notification:
+          'Barbara Liskov renamed merge request !1 from “Draft: Make a trivial change to the README.”\nBarbara Liskov marked merge request !1 as ready',
         attachments: [
           {
             text: '*Barbara Liskov* renamed <https://gitlab.com/barbara/demo-project/-/merge_requests/1|merge request !1> from “Draft: Make a trivial change to the README.”\n*Barbara Liskov* marked <https://gitlab.com/barbara/demo-project/-/merge_requests/1|merge request !1> as ready',
@@ -393,7 +397,8 @@ describe('gitlab fixtures', () => {
         notification: 'Barbara Liskov opened merge request !1 (devel → master), assigned to Barbara Liskov and Barbara Liskov',
         attachments: [
           {
-            pretext: '*Barbara Liskov* opened <https://gitlab.com/barbara/demo-project/-/merge_requests/1|merge request !1> (`devel` → `master`), assigned to *Barbara Liskov* and *Barbara Liskov*',
+            pretext:
+              '*Barbara Liskov* opened <https://gitlab.com/barbara/demo-project/-/merge_requests/1|merge request !1> (`devel` → `master`), assigned to *Barbara Liskov* and *Barbara Liskov*',
             title: 'Make a trivial change to the README.',
             title_link: 'https://gitlab.com/barbara/demo-project/-/merge_requests/1',
             markdown: 'A trivial change that should probably be ignored.',
@@ -411,7 +416,8 @@ describe('gitlab fixtures', () => {
         notification: 'Renovate Bot opened merge request !1 (devel → master), assigned to Barbara Liskov and Barbara Liskov',
         attachments: [
           {
-            pretext: '*Renovate Bot* opened <https://gitlab.com/barbara/demo-project/-/merge_requests/1|merge request !1> (`devel` → `master`), assigned to *Barbara Liskov* and *Barbara Liskov*',
+            pretext:
+              '*Renovate Bot* opened <https://gitlab.com/barbara/demo-project/-/merge_requests/1|merge request !1> (`devel` → `master`), assigned to *Barbara Liskov* and *Barbara Liskov*',
             title: 'Make a trivial change to the README.',
             title_link: 'https://gitlab.com/barbara/demo-project/-/merge_requests/1',
             markdown: 'A trivial change that should probably be ignored.',
@@ -435,7 +441,11 @@ describe('gitlab fixtures', () => {
         ],
       },
     ]))
-  it('merge_request_hook__pushed_same_project', () => kit.expectSkip('merge_request_hook__pushed_same_project', 'commits to a merge request from a branch of the same project are posted by the push, in the same conversation'))
+  it('merge_request_hook__pushed_same_project', () =>
+    kit.expectSkip(
+      'merge_request_hook__pushed_same_project',
+      'commits to a merge request from a branch of the same project are posted by the push, in the same conversation',
+    ))
   it('merge_request_hook__reopened', () =>
     kit.expectPosts('merge_request_hook__reopened', [
       {
@@ -503,14 +513,16 @@ describe('gitlab fixtures', () => {
         notification: 'Katherine Johnson commented on commit 82689ddf',
         attachments: [
           {
-            pretext: '*Katherine Johnson* <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/commit/82689ddf00fd7bdadb5c2afb3b94bd555edc9d01#note_1406241063|commented> on <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/commit/82689ddf00fd7bdadb5c2afb3b94bd555edc9d01|commit 82689ddf>',
+            pretext:
+              '*Katherine Johnson* <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/commit/82689ddf00fd7bdadb5c2afb3b94bd555edc9d01#note_1406241063|commented> on <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/commit/82689ddf00fd7bdadb5c2afb3b94bd555edc9d01|commit 82689ddf>',
             markdown: 'Wow what a beautiful commit.',
             color: '#737278',
           },
         ],
       },
     ]))
-  it('note_hook__edited', () => kit.expectSkip('note_hook__edited', 'edits are not posted: the conversation already holds what was written, and GitLab shows the latest version'))
+  it('note_hook__edited', () =>
+    kit.expectSkip('note_hook__edited', 'edits are not posted: the conversation already holds what was written, and GitLab shows the latest version'))
   it('note_hook__issue', () =>
     kit.expectPosts('note_hook__issue', [
       {
@@ -519,7 +531,8 @@ describe('gitlab fixtures', () => {
         notification: 'Katherine Johnson commented on issue #1',
         attachments: [
           {
-            pretext: '*Katherine Johnson* <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/issues/1#note_1406279810|commented> on <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/issues/1|issue #1>',
+            pretext:
+              '*Katherine Johnson* <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/issues/1#note_1406279810|commented> on <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/issues/1|issue #1>',
             markdown: 'This is again a random comment.',
             color: '#737278',
           },
@@ -534,7 +547,8 @@ describe('gitlab fixtures', () => {
         notification: 'Katherine Johnson commented on merge request !1',
         attachments: [
           {
-            pretext: '*Katherine Johnson* <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/merge_requests/1#note_1406328457|commented> on <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/merge_requests/1|merge request !1>',
+            pretext:
+              '*Katherine Johnson* <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/merge_requests/1#note_1406328457|commented> on <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/merge_requests/1|merge request !1>',
             markdown: 'I am not sure if this new feature is even required or not.',
             color: '#737278',
           },
@@ -549,7 +563,8 @@ describe('gitlab fixtures', () => {
         notification: 'Katherine Johnson commented on snippet $2547713',
         attachments: [
           {
-            pretext: '*Katherine Johnson* <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/snippets/2547713#note_1424268837|commented> on <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/snippets/2547713|snippet $2547713>',
+            pretext:
+              '*Katherine Johnson* <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/snippets/2547713#note_1424268837|commented> on <https://gitlab.com/katherine/testing-zulip-gitlab-integration/-/snippets/2547713|snippet $2547713>',
             markdown: 'some comment',
             color: '#737278',
           },
@@ -598,8 +613,13 @@ describe('gitlab fixtures', () => {
         ],
       },
     ]))
-  it('pipeline_hook__running', () => kit.expectSkip('pipeline_hook__running', 'only finished pipelines, jobs and deployments are posted; this one is pending, running or waiting'))
-  it('pipeline_hook__success', () => kit.expectSkip('pipeline_hook__success', 'a passing pipeline or job is posted only when it recovers from a failure (a retried job); nothing went wrong here'))
+  it('pipeline_hook__running', () =>
+    kit.expectSkip('pipeline_hook__running', 'only finished pipelines, jobs and deployments are posted; this one is pending, running or waiting'))
+  it('pipeline_hook__success', () =>
+    kit.expectSkip(
+      'pipeline_hook__success',
+      'a passing pipeline or job is posted only when it recovers from a failure (a retried job); nothing went wrong here',
+    ))
   it('project_hook__project_create', () =>
     kit.expectPosts('project_hook__project_create', [
       {
@@ -622,7 +642,8 @@ describe('gitlab fixtures', () => {
         notification: 'Ada Lovelace pushed 2 commits to tomek',
         attachments: [
           {
-            pretext: '*Ada Lovelace* pushed <https://gitlab.com/ada/my-awesome-project/-/compare/5fcdd5551fc3085df79bece2c32b1400802ac407...eb6ae1e591e0819dc5bf187c6bfe18ec065a80e9|2 commits> to <https://gitlab.com/ada/my-awesome-project/-/tree/tomek|`tomek`>',
+            pretext:
+              '*Ada Lovelace* pushed <https://gitlab.com/ada/my-awesome-project/-/compare/5fcdd5551fc3085df79bece2c32b1400802ac407...eb6ae1e591e0819dc5bf187c6bfe18ec065a80e9|2 commits> to <https://gitlab.com/ada/my-awesome-project/-/tree/tomek|`tomek`>',
             text: '<https://gitlab.com/ada/my-awesome-project/commit/66abd2da28809ffa128ed0447965cf11d7f863a7|`66abd2da`> b\n<https://gitlab.com/ada/my-awesome-project/commit/eb6ae1e591e0819dc5bf187c6bfe18ec065a80e9|`eb6ae1e5`> c',
             color: '#1f75cb',
           },
@@ -714,7 +735,8 @@ describe('gitlab fixtures', () => {
         ],
       },
     ]))
-  it('release_hook__update', () => kit.expectSkip('release_hook__update', 'release edits are not posted: the release was posted when it was created, and GitLab shows the latest notes'))
+  it('release_hook__update', () =>
+    kit.expectSkip('release_hook__update', 'release edits are not posted: the release was posted when it was created, and GitLab shows the latest notes'))
   it('resource_access_token_hook__expiring_group_token', () =>
     kit.expectPosts('resource_access_token_hook__expiring_group_token', [
       {
@@ -765,7 +787,8 @@ describe('gitlab fixtures', () => {
         notification: 'John Smith pushed 1 commit to master',
         attachments: [
           {
-            pretext: '*John Smith* pushed <http://test.example.com/gitlab/gitlab/-/compare/95790bf891e76fee5e1747ab589903a6a1f80f22...da1560886d4f094c3e6c9ef40349f7d38b5d27d7|1 commit> to <http://test.example.com/gitlab/gitlab/-/tree/master|`master`>',
+            pretext:
+              '*John Smith* pushed <http://test.example.com/gitlab/gitlab/-/compare/95790bf891e76fee5e1747ab589903a6a1f80f22...da1560886d4f094c3e6c9ef40349f7d38b5d27d7|1 commit> to <http://test.example.com/gitlab/gitlab/-/tree/master|`master`>',
             text: '<https://test.example.com/gitlab/gitlab/-/commit/c5feabde2d8cd023215af4d2ceeb7a64839fc428|`c5feabde`> Add simple search to projects in public area - Test User',
             color: '#1f75cb',
           },

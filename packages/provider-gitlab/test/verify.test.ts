@@ -25,7 +25,9 @@ describe('X-Gitlab-Token', () => {
       expect(error.message).not.toContain(SECRET)
     }
     expect(() => verify(withToken('wrong'), ['a', 'b'])).toThrow('X-Gitlab-Token does not match any of the endpoint secrets')
-    expect(() => verify(withToken(undefined), [SECRET])).toThrow("missing X-Gitlab-Token header: set the webhook's Secret token in GitLab to the secret this URL was minted with")
+    expect(() => verify(withToken(undefined), [SECRET])).toThrow(
+      "missing X-Gitlab-Token header: set the webhook's Secret token in GitLab to the secret this URL was minted with",
+    )
     expect(() => verify(withToken(''), [SECRET])).toThrow(/missing X-Gitlab-Token/)
   })
 
@@ -49,7 +51,10 @@ describe('X-Gitlab-Token', () => {
   })
 
   it('answers a refused token 401 with the reason, and names the event', async () => {
-    const request = new WebhookRequest({ headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Tag Push Hook', 'x-gitlab-token': 'nope' }, body: '{}' })
+    const request = new WebhookRequest({
+      headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Tag Push Hook', 'x-gitlab-token': 'nope' },
+      body: '{}',
+    })
     const { event, outcome } = await handleWebhook(gitlab, request, () => ({ token: 't', secrets: [SECRET] }))
     expect(event).toBe('tag_push_hook')
     expect(answerOf(outcome)).toMatchObject({ status: 401, body: { error: 'invalid_signature' } })

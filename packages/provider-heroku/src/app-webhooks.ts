@@ -34,8 +34,7 @@ export const COLORS = {
 /** Skip reasons answered to Heroku for deliveries of posted events that do not post. */
 export const SKIP_REASONS = {
   releasePending: 'a pending release is not posted: its outcome (succeeded or failed) is',
-  releaseNotCurrent:
-    'a release that is no longer current is not posted again: Heroku reports the previous release when a new one replaces it',
+  releaseNotCurrent: 'a release that is no longer current is not posted again: Heroku reports the previous release when a new one replaces it',
   buildPending: 'a pending build is not posted: its outcome (succeeded or failed) is',
 } as const
 

@@ -50,7 +50,11 @@ describe('telling the deploy hook from app webhooks', () => {
   })
 
   it('reads flat form fields (Heroku posts the deploy hook form-encoded, not as payload=<json>)', async () => {
-    const { event, outcome } = await handleWebhook(heroku, form({ app: 'sample-project', user: 'ada@example.com', release: 'v42', url: 'https://sample-project.herokuapp.com' }), endpoint())
+    const { event, outcome } = await handleWebhook(
+      heroku,
+      form({ app: 'sample-project', user: 'ada@example.com', release: 'v42', url: 'https://sample-project.herokuapp.com' }),
+      endpoint(),
+    )
     expect(event).toBe('deploy')
     expect(outcome.kind === 'posts' && outcome.results).toEqual([
       {
@@ -65,7 +69,9 @@ describe('telling the deploy hook from app webhooks', () => {
   it('answers an unknown resource 200 with the known events, so Heroku keeps the endpoint', async () => {
     const outcome = await run({ resource: 'ssl-endpoint', action: 'create', data: { app: APP } })
     expect(outcome.kind).toBe('skipped')
-    expect(outcome.kind === 'skipped' && outcome.reason).toMatch(/unknown event "ssl-endpoint" for provider heroku; known events: deploy, release, build, dyno, formation, addon/)
+    expect(outcome.kind === 'skipped' && outcome.reason).toMatch(
+      /unknown event "ssl-endpoint" for provider heroku; known events: deploy, release, build, dyno, formation, addon/,
+    )
   })
 })
 
@@ -82,7 +88,16 @@ describe('deploy hook: liberal in what it accepts', () => {
   })
 
   it('reads nulls as absent, ignores extra fields, falls back from release to head and trims form values', async () => {
-    const posts = await posted({ app: ' sample-project\n', user: null, url: null, release: '', head: '3eb5f44', git_log: null, prev_head: 'x', extra: { any: 1 } })
+    const posts = await posted({
+      app: ' sample-project\n',
+      user: null,
+      url: null,
+      release: '',
+      head: '3eb5f44',
+      git_log: null,
+      prev_head: 'x',
+      extra: { any: 1 },
+    })
     expect(posts[0]!.attachments).toEqual([{ pretext: 'Someone deployed version *3eb5f44* of sample-project', color: '#430098' }])
     expect(posts[0]!.references).toEqual(['<heroku/sample-project@missive-integrations>'])
   })
@@ -136,7 +151,9 @@ const release = (data: Record<string, unknown>, extra: Record<string, unknown> =
 
 describe('releases: liberal in what they accept', () => {
   it('posts without a version, description or user (the actor stands in), and with nulls and extra fields', async () => {
-    const posts = await posted(release({ status: 'succeeded', version: null, description: null, user: null, current: null, something_new: [1] }, { webhook_metadata: null }))
+    const posts = await posted(
+      release({ status: 'succeeded', version: null, description: null, user: null, current: null, something_new: [1] }, { webhook_metadata: null }),
+    )
     expect(posts[0]!.attachments).toEqual([{ pretext: `actor@example.com released <${DASHBOARD}|sample-project>`, color: '#430098' }])
     expect(posts[0]!.notification!.body).toBe('actor@example.com released sample-project')
   })
@@ -156,7 +173,10 @@ describe('releases: liberal in what they accept', () => {
 
   it('skips a pending release, and an unknown status with its name', async () => {
     expect(await run(release({ status: 'pending' }))).toEqual({ kind: 'skipped', reason: SKIP_REASONS.releasePending })
-    expect(await run(release({ status: 'expired' }))).toEqual({ kind: 'skipped', reason: 'release status "expired" is not posted: only succeeded and failed releases are' })
+    expect(await run(release({ status: 'expired' }))).toEqual({
+      kind: 'skipped',
+      reason: 'release status "expired" is not posted: only succeeded and failed releases are',
+    })
   })
 
   it('answers 422 naming data.status or data.app.name when missing', async () => {
@@ -186,7 +206,12 @@ describe('builds: liberal in what they accept', () => {
 
   it('shows the commit message and a non-sha source version as it is', async () => {
     const posts = await posted(
-      build({ id: 'b-1', status: 'failed', user: { email: 'ada@example.com' }, source_blob: { version: 'v1.2.3', version_description: 'Fix *login*\n\nLonger body' } }),
+      build({
+        id: 'b-1',
+        status: 'failed',
+        user: { email: 'ada@example.com' },
+        source_blob: { version: 'v1.2.3', version_description: 'Fix *login*\n\nLonger body' },
+      }),
     )
     expect(posts[0]!.attachments).toEqual([
       {
@@ -233,7 +258,9 @@ describe('redeliveries', () => {
   })
 
   it('a release or a build by its id and outcome, so the create and update of one release post once', () => {
-    expect(heroku.deliveryId(new WebhookRequest(), JSON.parse(fixture('build__failed')) as Record<string, unknown>)).toBe('build/b6d5ff62-08db-4044-b96c-b8e9e41f1191/failed')
+    expect(heroku.deliveryId(new WebhookRequest(), JSON.parse(fixture('build__failed')) as Record<string, unknown>)).toBe(
+      'build/b6d5ff62-08db-4044-b96c-b8e9e41f1191/failed',
+    )
     expect(heroku.deliveryId(new WebhookRequest(), release({ status: 'failed' }))).toBe('release/r-1/failed')
   })
 
@@ -245,7 +272,11 @@ describe('redeliveries', () => {
 describe('signature', () => {
   const body = fixture('build__succeeded')
   const signed = (signature: string | undefined, bytes: string | Uint8Array = body) =>
-    new WebhookRequest({ url: '/heroku', headers: { 'content-type': 'application/json', ...(signature === undefined ? {} : { 'Heroku-Webhook-Hmac-SHA256': signature }) }, body: bytes })
+    new WebhookRequest({
+      url: '/heroku',
+      headers: { 'content-type': 'application/json', ...(signature === undefined ? {} : { 'Heroku-Webhook-Hmac-SHA256': signature }) },
+      body: bytes,
+    })
 
   it('accepts the base64 HMAC-SHA256 of the raw body under the endpoint secret', async () => {
     const { outcome } = await handleWebhook(heroku, signed(herokuSignature(body, 'secret')), endpoint(['secret']))

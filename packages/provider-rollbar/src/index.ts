@@ -329,7 +329,7 @@ const ITEM_DIGEST: Digest<ItemDigest, RollbarOptions> = {
       levels.length > 0 ? rich`Levels: ${counts(levels)}` : undefined,
       environments.length > 0 ? rich`Environments: ${counts(environments)}` : undefined,
     )
-    const color = COLORS.level[levels[0]?.[0] as Level | undefined ?? 'error']
+    const color = COLORS.level[(levels[0]?.[0] as Level | undefined) ?? 'error']
     return { color, notification: sentence.plain, attachments: [{ text: sentence.text, color }] }
   },
 }

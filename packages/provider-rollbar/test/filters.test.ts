@@ -28,7 +28,9 @@ describe('rollbar filters', () => {
       ['burst_limit', 'Number', false],
       ['burst_window', 'Number', false],
     ])
-    expect(rollbar.toJSON().schema.options[2]?.description).toBe('post only items and occurrences at this level or above; deploys pass (one of debug, info, warning, error, critical)')
+    expect(rollbar.toJSON().schema.options[2]?.description).toBe(
+      'post only items and occurrences at this level or above; deploys pass (one of debug, info, warning, error, critical)',
+    )
   })
 
   it('min_level: items (numeric level) and occurrences (their own level) below it are dropped', async () => {
@@ -55,7 +57,11 @@ describe('rollbar filters', () => {
   })
 
   it('are checked when a URL is minted', () => {
-    expect(resolveOptions(rollbar, { ...OPTIONS, min_level: 'warning', environments: 'production' }, { strict: true })).toEqual({ ...OPTIONS, min_level: 'warning', environments: 'production' })
+    expect(resolveOptions(rollbar, { ...OPTIONS, min_level: 'warning', environments: 'production' }, { strict: true })).toEqual({
+      ...OPTIONS,
+      min_level: 'warning',
+      environments: 'production',
+    })
     expect(() => resolveOptions(rollbar, { ...OPTIONS, min_level: 'loud' }, { strict: true })).toThrow('"min_level" has unknown level "loud"')
   })
 })

@@ -1,11 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import {
-  InvalidOptionsError,
-  InvalidPayloadError,
-  SignatureError,
-  UnsupportedEventError,
-  WebhookRequest,
-} from '@missive-integrations/core'
+import { InvalidOptionsError, InvalidPayloadError, SignatureError, UnsupportedEventError, WebhookRequest } from '@missive-integrations/core'
 import { fixtureKit, processPayload, rejectionOf } from '@missive-integrations/core/testing'
 import Rollbar from '../src/index.ts'
 
@@ -187,12 +181,16 @@ describe('rollbar fixtures', () => {
         subject: 'Deploys: web [production]',
         color: '#0093ce',
         notification: 'Rollbar user 1 deployed e4b9b7db860b2e5ac799f8c06b9498b71ab270bb to production',
-        attachments: [{ text: '*Rollbar user 1* deployed <https://rollbar.com/acme/web/deploys/187585|`e4b9b7db860b2e5ac799f8c06b9498b71ab270bb`> to *production*', color: '#0093ce' }],
+        attachments: [
+          {
+            text: '*Rollbar user 1* deployed <https://rollbar.com/acme/web/deploys/187585|`e4b9b7db860b2e5ac799f8c06b9498b71ab270bb`> to *production*',
+            color: '#0093ce',
+          },
+        ],
       },
     ]))
 
-  it('test__basic', () =>
-    kit.expectSkip('test__basic', 'test only checks that the endpoint answers (Rollbar\'s "Send test notification"); nothing is posted'))
+  it('test__basic', () => kit.expectSkip('test__basic', 'test only checks that the endpoint answers (Rollbar\'s "Send test notification"); nothing is posted'))
 
   afterAll(() => kit.assertComplete())
 })
@@ -248,9 +246,7 @@ describe('rollbar levels and colors', () => {
     ['debug', 'Debug', '#bab6b6'],
   ])('occurrence.level %s reads %s in %s', async (level, label, color) => {
     const outcome = await run({ event_name: 'occurrence', data: { item: ITEM, occurrence: { level } } })
-    expect(outcome.kind === 'posts' && outcome.posts[0]!.attachments).toEqual([
-      { text: `Boom (${label})\n<https://rollbar.com/acme/web/items/2>`, color },
-    ])
+    expect(outcome.kind === 'posts' && outcome.posts[0]!.attachments).toEqual([{ text: `Boom (${label})\n<https://rollbar.com/acme/web/items/2>`, color }])
   })
 
   it('falls back to the item level when the occurrence has none, and names the user by username or id', async () => {
@@ -294,7 +290,10 @@ describe('rollbar hostile and malformed payloads', () => {
   })
 
   it('links a deploy with the account and project encoded, and leaves a deploy without id unlinked', async () => {
-    const linked = await run({ event_name: 'deploy', data: { deploy: { id: 9, environment: 'prod', revision: 'v1' } } }, { account: 'acme corp', project: 'web|api' })
+    const linked = await run(
+      { event_name: 'deploy', data: { deploy: { id: 9, environment: 'prod', revision: 'v1' } } },
+      { account: 'acme corp', project: 'web|api' },
+    )
     expect(linked.kind === 'posts' && linked.posts[0]!.attachments).toEqual([
       { text: '*Someone* deployed <https://rollbar.com/acme%20corp/web%7Capi/deploys/9|`v1`> to *prod*', color: '#0093ce' },
     ])
@@ -326,7 +325,9 @@ describe('rollbar hostile and malformed payloads', () => {
   it('answers an unknown event 200 with the reason, listing the known ones', async () => {
     const outcome = await run({ event_name: 'item_exploded', data: {} })
     expect(outcome.kind).toBe('skipped')
-    expect(outcome.kind === 'skipped' && outcome.reason).toMatch(/unknown event "item_exploded" for provider rollbar; known events: exp_repeat_item, deploy, .*new_item, test/)
+    expect(outcome.kind === 'skipped' && outcome.reason).toMatch(
+      /unknown event "item_exploded" for provider rollbar; known events: exp_repeat_item, deploy, .*new_item, test/,
+    )
     expect(() => provider.process({ event_name: 'item_exploded' }, new WebhookRequest(), OPTIONS)).toThrow(UnsupportedEventError)
   })
 
@@ -334,7 +335,10 @@ describe('rollbar hostile and malformed payloads', () => {
     ['an empty body', {}],
     ['a numeric event_name', { event_name: 5 }],
   ])('answers %s 200 as an event it cannot name', async (_what, payload) => {
-    expect(await run(payload)).toMatchObject({ kind: 'skipped', reason: expect.stringMatching(/^unknown event \(none given\) for provider rollbar; known events: exp_repeat_item/) })
+    expect(await run(payload)).toMatchObject({
+      kind: 'skipped',
+      reason: expect.stringMatching(/^unknown event \(none given\) for provider rollbar; known events: exp_repeat_item/),
+    })
   })
 })
 

@@ -6,7 +6,8 @@
 
 /** Whole resources (`Sentry-Hook-Resource`) that are never posted. */
 export const SKIPPED_EVENTS = {
-  installation: 'installation webhooks say that the integration was installed or uninstalled; they concern the integration itself, not an issue, and are not posted',
+  installation:
+    'installation webhooks say that the integration was installed or uninstalled; they concern the integration itself, not an issue, and are not posted',
   seer: 'Seer (AI issue fix) progress webhooks are not posted; the issue conversation follows the issue itself',
 } as const satisfies Record<string, string>
 

@@ -38,7 +38,9 @@ describe('sentry filters', () => {
     expect(await posts('event_alert__triggered_for_exception_python', { min_level: 'warning' })).toBe('posts')
     expect(await posts('comment__created', { min_level: 'fatal' })).toBe('posts')
     expect(await posts('metric_alert__critical', { min_level: 'fatal' })).toBe('posts')
-    expect(await refusal({ min_level: 'critical' })).toBe('invalid options for provider sentry: "min_level" has unknown level "critical"; it takes one of debug, info, warning, error, fatal')
+    expect(await refusal({ min_level: 'critical' })).toBe(
+      'invalid options for provider sentry: "min_level" has unknown level "critical"; it takes one of debug, info, warning, error, fatal',
+    )
   })
 
   it('environments: events and metric alerts of these environments; deliveries without one pass', async () => {
@@ -46,23 +48,32 @@ describe('sentry filters', () => {
     await kit.expectFiltered('metric_alert__critical', 'environment "production" is not in environments (staging)', { options: { environments: 'staging' } })
     expect(await posts('error__created', { environments: 'staging' })).toBe('posts')
     expect(await posts('issue__created', { environments: 'staging' })).toBe('posts')
-    expect(await refusal({ environments: 'production,,staging' })).toMatch(/^invalid options for provider sentry: "environments" has an empty item in "production,,staging"/)
+    expect(await refusal({ environments: 'production,,staging' })).toMatch(
+      /^invalid options for provider sentry: "environments" has an empty item in "production,,staging"/,
+    )
   })
 
-  it('environments: an event\'s environment is its `environment`, else its environment tag', async () => {
-    const error = JSON.parse(readFileSync(new URL('../fixtures/error__created.json', import.meta.url), 'utf8')) as { data: { error: { tags: unknown[]; environment?: string } } }
+  it("environments: an event's environment is its `environment`, else its environment tag", async () => {
+    const error = JSON.parse(readFileSync(new URL('../fixtures/error__created.json', import.meta.url), 'utf8')) as {
+      data: { error: { tags: unknown[]; environment?: string } }
+    }
     const headers = { 'sentry-hook-resource': 'error' }
     error.data.error.tags.push(['environment', 'staging'])
-    expect(await processPayload(sentry, error, { headers, options: { environments: 'production' } })).toEqual({ kind: 'filtered', reason: 'environment "staging" is not in environments (production)' })
+    expect(await processPayload(sentry, error, { headers, options: { environments: 'production' } })).toEqual({
+      kind: 'filtered',
+      reason: 'environment "staging" is not in environments (production)',
+    })
     expect((await processPayload(sentry, error, { headers, options: { environments: 'staging' } })).kind).toBe('posts')
     error.data.error.environment = 'production'
     expect((await processPayload(sentry, error, { headers, options: { environments: 'production' } })).kind).toBe('posts')
   })
 
-  it('projects: by slug, from the issue, the comment, the event\'s URL or the alert rule', async () => {
+  it("projects: by slug, from the issue, the comment, the event's URL or the alert rule", async () => {
     expect(await posts('issue__created', { projects: 'Front-End,api' })).toBe('posts')
     await kit.expectFiltered('issue__created', 'project "front-end" is not in projects (back-end)', { options: { projects: 'back-end' } })
-    await kit.expectFiltered('event_alert__triggered_for_exception_python', 'project "zulip-integration-testing" is not in projects (front-end)', { options: { projects: 'front-end' } })
+    await kit.expectFiltered('event_alert__triggered_for_exception_python', 'project "zulip-integration-testing" is not in projects (front-end)', {
+      options: { projects: 'front-end' },
+    })
     expect(await posts('error__created', { projects: 'front-end' })).toBe('posts')
     await kit.expectFiltered('comment__created', 'project "sentry" is not in projects (front-end)', { options: { projects: 'front-end' } })
     expect(await posts('metric_alert__critical', { projects: 'bar' })).toBe('posts')
@@ -71,6 +82,10 @@ describe('sentry filters', () => {
   })
 
   it('are checked when a URL is minted', () => {
-    expect(resolveOptions(sentry, { min_level: 'error', environments: 'production', projects: 'front-end' }, { strict: true })).toEqual({ min_level: 'error', environments: 'production', projects: 'front-end' })
+    expect(resolveOptions(sentry, { min_level: 'error', environments: 'production', projects: 'front-end' }, { strict: true })).toEqual({
+      min_level: 'error',
+      environments: 'production',
+      projects: 'front-end',
+    })
   })
 })

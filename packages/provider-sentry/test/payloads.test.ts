@@ -41,7 +41,9 @@ describe('threading', () => {
     expect(await ref('error', fixture('error__created'))).toEqual(created)
     expect(await ref('comment', { action: 'created', data: { issue_id: 1170820242, comment: 'on it' } })).toEqual(created)
     expect(await ref('issue', issueHook('resolved', { id: 1170820242 }))).toEqual(created)
-    expect(await ref('event_alert', fixture('event_alert__triggered_for_exception_python'))).toEqual(await ref('issue', fixture('issue__created_for_exception')))
+    expect(await ref('event_alert', fixture('event_alert__triggered_for_exception_python'))).toEqual(
+      await ref('issue', fixture('issue__created_for_exception')),
+    )
     expect(await ref('event_alert', fixture('event_alert__triggered_for_message_golang'))).toEqual(await ref('issue', fixture('issue__assigned_to_individual')))
   })
 
@@ -85,7 +87,18 @@ describe('liberal in what it accepts', () => {
   it('posts when optional fields are null or of an unexpected type, and ignores extra fields', async () => {
     const payload = issueHook(
       'created',
-      { title: null, shortId: 12, level: 40, project: 'web', culprit: ['x'], statusDetails: null, assignedTo: 'nobody', web_url: 7, substatus: null, brandNew: { x: 1 } },
+      {
+        title: null,
+        shortId: 12,
+        level: 40,
+        project: 'web',
+        culprit: ['x'],
+        statusDetails: null,
+        assignedTo: 'nobody',
+        web_url: 7,
+        substatus: null,
+        brandNew: { x: 1 },
+      },
       { extra: true },
       null,
     )
@@ -97,26 +110,29 @@ describe('liberal in what it accepts', () => {
   })
 
   it('reads a title from the metadata, and an event title from its message', async () => {
-    expect((await post('issue', { action: 'created', data: { issue: { id: 1, metadata: { title: 'From metadata' } } } })).conversation_subject).toBe('From metadata')
+    expect((await post('issue', { action: 'created', data: { issue: { id: 1, metadata: { title: 'From metadata' } } } })).conversation_subject).toBe(
+      'From metadata',
+    )
     const event = { action: 'created', data: { error: { issue_id: '9', title: '', message: 'From the message', level: 'fatal' } } }
     expect(await post('error', event)).toMatchObject({ conversation_subject: 'From the message', conversation_color: COLORS.level.fatal })
   })
 
   it('colors by level: fatal and error red, warning amber, info blue, debug grey; unknown levels read as error', async () => {
     const color = async (level: unknown) => (await post('issue', issueHook('created', { level }))).conversation_color
-    expect([await color('fatal'), await color('ERROR'), await color('warning'), await color('info'), await color('debug'), await color('sample'), await color(null)]).toEqual([
-      '#e03e2f',
-      '#e03e2f',
-      '#f5b000',
-      '#3c74dd',
-      '#80708f',
-      '#e03e2f',
-      '#e03e2f',
-    ])
+    expect([
+      await color('fatal'),
+      await color('ERROR'),
+      await color('warning'),
+      await color('info'),
+      await color('debug'),
+      await color('sample'),
+      await color(null),
+    ]).toEqual(['#e03e2f', '#e03e2f', '#f5b000', '#3c74dd', '#80708f', '#e03e2f', '#e03e2f'])
   })
 
   it('shows the environment and release of an event, from its fields or its tags', async () => {
-    const fields = async (event: Json) => (await post('event_alert', { action: 'triggered', data: { event: { issue_id: 1, title: 'Boom', level: 'warning', ...event } } })).attachments![0]!.fields
+    const fields = async (event: Json) =>
+      (await post('event_alert', { action: 'triggered', data: { event: { issue_id: 1, title: 'Boom', level: 'warning', ...event } } })).attachments![0]!.fields
     expect(await fields({ environment: 'production', release: 'web@1.4.2' })).toEqual([
       { title: 'Level', value: 'Warning', short: true },
       { title: 'Environment', value: 'production', short: true },
@@ -154,7 +170,8 @@ describe('liberal in what it accepts', () => {
 
 describe('state changes', () => {
   it('says how an issue was resolved', async () => {
-    const resolved = (type: unknown, statusDetails: unknown = {}) => text('issue', issueHook('resolved', { status: 'resolved', statusDetails }, { resolution_type: type }))
+    const resolved = (type: unknown, statusDetails: unknown = {}) =>
+      text('issue', issueHook('resolved', { status: 'resolved', statusDetails }, { resolution_type: type }))
     expect(await resolved('now')).toBe('*Grace Hopper* resolved WEB-1G')
     expect(await resolved('in_next_release')).toBe('*Grace Hopper* resolved WEB-1G in the next release')
     expect(await resolved('in_upcoming_release')).toBe('*Grace Hopper* resolved WEB-1G in the upcoming release')
@@ -173,15 +190,21 @@ describe('state changes', () => {
     expect(await archived({ statusDetails: { ignoreDuration: 30 } })).toBe('*Grace Hopper* archived WEB-1G for 30 minutes')
     expect(await archived({ statusDetails: { ignoreDuration: 60 } })).toBe('*Grace Hopper* archived WEB-1G for 1 hour')
     expect(await archived({ statusDetails: { ignoreDuration: 10080 } })).toBe('*Grace Hopper* archived WEB-1G for 7 days')
-    expect(await archived({ statusDetails: { ignoreCount: 100, ignoreWindow: 60 } })).toBe('*Grace Hopper* archived WEB-1G until it happens 100 more times within 1 hour')
+    expect(await archived({ statusDetails: { ignoreCount: 100, ignoreWindow: 60 } })).toBe(
+      '*Grace Hopper* archived WEB-1G until it happens 100 more times within 1 hour',
+    )
     expect(await archived({ statusDetails: { ignoreCount: 1 } })).toBe('*Grace Hopper* archived WEB-1G until it happens 1 more time')
-    expect(await archived({ statusDetails: { ignoreUserCount: 10, ignoreUserWindow: 1440 } })).toBe('*Grace Hopper* archived WEB-1G until it affects 10 more users within 1 day')
+    expect(await archived({ statusDetails: { ignoreUserCount: 10, ignoreUserWindow: 1440 } })).toBe(
+      '*Grace Hopper* archived WEB-1G until it affects 10 more users within 1 day',
+    )
     expect(await archived({ substatus: 'archived_forever' })).toBe('*Grace Hopper* archived WEB-1G forever')
   })
 
   it('says who the issue is assigned to', async () => {
     const assigned = (data: Json, issue: Json = {}) => text('issue', issueHook('assigned', issue, data))
-    expect(await assigned({ assignee: { type: 'user', id: 8, name: 'Ada Lovelace', email: 'ada@example.com' } })).toBe('*Grace Hopper* assigned WEB-1G to *Ada Lovelace*')
+    expect(await assigned({ assignee: { type: 'user', id: 8, name: 'Ada Lovelace', email: 'ada@example.com' } })).toBe(
+      '*Grace Hopper* assigned WEB-1G to *Ada Lovelace*',
+    )
     expect(await assigned({ assignee: { type: 'user', id: 7, name: 'Grace Hopper' } })).toBe('*Grace Hopper* assigned WEB-1G to themselves')
     expect(await assigned({ assignee: { type: 'user', id: 8, email: 'ada@example.com' } })).toBe('*Grace Hopper* assigned WEB-1G to *ada@example.com*')
     expect(await assigned({}, { assignedTo: { type: 'team', name: 'backend' } })).toBe('*Grace Hopper* assigned WEB-1G to team *backend*')
@@ -209,9 +232,11 @@ describe('a clear 422 when something essential is missing', () => {
     expect(await invalidField('issue', { action: 'assigned', data: { issue: { id: '' } } })).toBe('data.issue.id')
   })
 
-  it("names the event, or its issue when nothing names it", async () => {
+  it('names the event, or its issue when nothing names it', async () => {
     expect(await invalidField('event_alert', { action: 'triggered', data: {} })).toBe('data.event')
-    expect(await invalidField('event_alert', { action: 'triggered', data: { event: { title: 'Boom', web_url: 'https://sentry.io/x/' } } })).toBe('data.event.issue_id')
+    expect(await invalidField('event_alert', { action: 'triggered', data: { event: { title: 'Boom', web_url: 'https://sentry.io/x/' } } })).toBe(
+      'data.event.issue_id',
+    )
     expect(await invalidField('error', { action: 'created', data: { event: { issue_id: '1' } } })).toBe('data.error')
     expect(await invalidField('error', { action: 'created', data: { error: { title: 'Boom' } } })).toBe('data.error.issue_id')
   })
@@ -223,7 +248,9 @@ describe('a clear 422 when something essential is missing', () => {
   it("names a metric alert's missing rule", async () => {
     expect(await invalidField('metric_alert', { action: 'critical', data: {} })).toBe('data.metric_alert')
     expect(await invalidField('metric_alert', { action: 'critical', data: { metric_alert: { id: '4' } } })).toBe('data.metric_alert.alert_rule')
-    expect(await invalidField('metric_alert', { action: 'critical', data: { metric_alert: { alert_rule: { name: 'x' } } } })).toBe('data.metric_alert.alert_rule.id')
+    expect(await invalidField('metric_alert', { action: 'critical', data: { metric_alert: { alert_rule: { name: 'x' } } } })).toBe(
+      'data.metric_alert.alert_rule.id',
+    )
   })
 })
 
@@ -233,13 +260,16 @@ describe('unknown events', () => {
   it('answers a resource it does not know 200, listing the known ones', async () => {
     expect(await run({ 'sentry-hook-resource': 'preprod_artifact' }, { action: 'size_analysis_completed' })).toEqual({
       kind: 'skipped',
-      reason: 'unknown event "preprod_artifact" for provider sentry; known events: issue, event_alert, error, comment, metric_alert, installation, seer; see the provider\'s fixtures/ for examples',
+      reason:
+        'unknown event "preprod_artifact" for provider sentry; known events: issue, event_alert, error, comment, metric_alert, installation, seer; see the provider\'s fixtures/ for examples',
     })
   })
 
   it('answers an action it does not know 200, listing the known actions', async () => {
     const outcome = await run({ 'sentry-hook-resource': 'issue' }, issueHook('merged', {}))
-    expect(outcome.kind === 'skipped' && outcome.reason).toMatch(/^unknown event "issue\.merged" for provider sentry; known events: issue\.created, issue\.resolved, issue\.ignored, issue\.assigned, issue\.unresolved, issue\.archived;/)
+    expect(outcome.kind === 'skipped' && outcome.reason).toMatch(
+      /^unknown event "issue\.merged" for provider sentry; known events: issue\.created, issue\.resolved, issue\.ignored, issue\.assigned, issue\.unresolved, issue\.archived;/,
+    )
   })
 
   it('answers a request without Sentry-Hook-Resource (the legacy WebHooks plugin) 200 with the reason', async () => {
@@ -261,9 +291,15 @@ describe('hostile text', () => {
   })
 
   it('cannot inject through an alert rule, an event title or a metric alert description', async () => {
-    const event = { action: 'triggered', data: { triggered_rule: HOSTILE, event: { issue_id: 1, title: HOSTILE, web_url: 'https://acme.sentry.io/issues/1/events/e/' } } }
+    const event = {
+      action: 'triggered',
+      data: { triggered_rule: HOSTILE, event: { issue_id: 1, title: HOSTILE, web_url: 'https://acme.sentry.io/issues/1/events/e/' } },
+    }
     expect(await text('event_alert', event)).toBe(`Alert *${ESCAPED}* triggered: <https://acme.sentry.io/issues/1/events/e/|${ESCAPED}>`)
-    const metric = { action: 'critical', data: { description_title: HOSTILE, description_text: HOSTILE, metric_alert: { alert_rule: { id: 1, name: HOSTILE } } } }
+    const metric = {
+      action: 'critical',
+      data: { description_title: HOSTILE, description_text: HOSTILE, metric_alert: { alert_rule: { id: 1, name: HOSTILE } } },
+    }
     expect(await text('metric_alert', metric)).toBe(`${ESCAPED}\n${ESCAPED}`)
   })
 
@@ -296,7 +332,11 @@ describe('lengths', () => {
   })
 
   it(`cuts a comment at ${MAX_COMMENT} characters`, async () => {
-    const result = await post('comment', { action: 'created', data: { issue_id: 1, comment: 'x'.repeat(MAX_COMMENT + 50) }, actor: { type: 'user', name: 'Ada' } })
+    const result = await post('comment', {
+      action: 'created',
+      data: { issue_id: 1, comment: 'x'.repeat(MAX_COMMENT + 50) },
+      actor: { type: 'user', name: 'Ada' },
+    })
     expect(result.attachments![0]!.markdown).toBe(`${'x'.repeat(MAX_COMMENT - 1)}…`)
     expect(result.notification.body).toBe(`Ada commented: ${'x'.repeat(199)}…`)
   })

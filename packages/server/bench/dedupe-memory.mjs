@@ -24,7 +24,7 @@ try {
   // Warm up every code path first, so that only the keys remain between the two readings.
   for (let i = 0; i < 1_000; i++) await queue.enqueue({ provider: 'github', event: 'push', dedupeKey: `github:${randomUUID()}`, token: 't', posts: [post] })
   const before = heap()
-  for (let done = 0; done < N; ) {
+  for (let done = 0; done < N;) {
     const batch = Array.from({ length: Math.min(500, N - done) }, () =>
       queue.enqueue({ provider: 'github', event: 'push', dedupeKey: `github:${randomUUID()}`, token: 't', posts: [post] }),
     )
@@ -32,7 +32,9 @@ try {
     done += batch.length
   }
   const after = heap()
-  console.log(`${N} deliveries: ${((after - before) / 1024 / 1024).toFixed(1)} MB of heap, ${Math.round((after - before) / N)} bytes a delivery (${queue.dedupeKeys} keys held)`)
+  console.log(
+    `${N} deliveries: ${((after - before) / 1024 / 1024).toFixed(1)} MB of heap, ${Math.round((after - before) / N)} bytes a delivery (${queue.dedupeKeys} keys held)`,
+  )
   await queue.close()
 } finally {
   rmSync(dataDir, { recursive: true, force: true })

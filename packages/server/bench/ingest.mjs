@@ -73,7 +73,9 @@ try {
     'user-agent': 'GitHub-Hookshot/bench',
   }
   console.log(`payload: GitHub push, ${body.length} bytes; ${CONNECTIONS} connections; ${WARMUP_SECONDS} s warm-up + ${SECONDS} s each`)
-  console.log(pinned ? `servers pinned to CPU ${SERVER_CPU}, load generator to CPU 1 (taskset)` : 'NOT pinned (needs 2 CPUs and taskset): figures are not comparable')
+  console.log(
+    pinned ? `servers pinned to CPU ${SERVER_CPU}, load generator to CPU 1 (taskset)` : 'NOT pinned (needs 2 CPUs and taskset): figures are not comparable',
+  )
 
   // The ceiling: read, JSON.parse, 202.
   const [bareCommand, bareArgs] = onServerCpu(process.execPath, [join(here, 'bare-server.mjs')])
@@ -118,7 +120,9 @@ try {
   console.log(`ingest / pinned ceiling:  ${ratio.toFixed(2)}   (target ≥ ${TARGET})  ${ratio >= TARGET ? 'ok' : 'MISSED'}`)
   // CPU time per request (all the process's threads, from /proc): steadier than rates when the
   // machine is shared, since time other processes take from CPU 0 is not counted.
-  console.log(`CPU per request:          bare ${ceiling.cpuUs.toFixed(0)} µs, server ${ingest.cpuUs.toFixed(0)} µs   (bare / server ${(ceiling.cpuUs / ingest.cpuUs).toFixed(2)})`)
+  console.log(
+    `CPU per request:          bare ${ceiling.cpuUs.toFixed(0)} µs, server ${ingest.cpuUs.toFixed(0)} µs   (bare / server ${(ceiling.cpuUs / ingest.cpuUs).toFixed(2)})`,
+  )
   console.log(`p99 at half the peak:     ${half.p99} ms   (target < 20 ms)  ${half.p99 < 20 ? 'ok' : 'MISSED'}`)
   console.log(`server RSS, peak:         ${mb(rssPeak)} MB   (target < 150 MB)  ${rssPeak < 150 * 1024 ? 'ok' : 'MISSED'}`)
   console.log(`posts delivered to the stand-in meanwhile: ${delivered} (the worker keeps to Missive's rate limits per token)`)
@@ -228,8 +232,13 @@ function printProfile(dir, run, from, to) {
   const idle = self.get('(idle)') ?? 0
   const busy = total - idle
   const perRequest = busy / Math.max(1, run.requests)
-  console.log(`CPU profile of the server's main thread (${PROFILE_SECONDS} s at ${run.rate.toFixed(0)} req/s, profiler on): ${(busy / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms busy, ${perRequest.toFixed(0)} µs per webhook`)
-  const top = [...self].filter(([name]) => name !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BENCH_PROFILE_TOP ?? 15))
+  console.log(
+    `CPU profile of the server's main thread (${PROFILE_SECONDS} s at ${run.rate.toFixed(0)} req/s, profiler on): ${(busy / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms busy, ${perRequest.toFixed(0)} µs per webhook`,
+  )
+  const top = [...self]
+    .filter(([name]) => name !== '(idle)')
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, Number(process.env.BENCH_PROFILE_TOP ?? 15))
   for (const [name, us] of top) {
     console.log(`  ${((100 * us) / busy).toFixed(1).padStart(5)} %  ${(us / Math.max(1, run.requests)).toFixed(1).padStart(6)} µs/webhook  ${name}`)
   }
@@ -254,7 +263,6 @@ async function waitReady(url) {
   }
   throw new Error(`the server did not become ready at ${url}`)
 }
-
 
 function hasTaskset() {
   try {

@@ -44,7 +44,18 @@ for (let run = 0; run < RUNS; run++) {
   created.clear()
   const dataDir = mkdtempSync(join(tmpdir(), 'mi-kill-'))
   const port = await freePort()
-  const env = { ...process.env, DATABASE_URL: '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, MISSIVE_API_BASE_URL: standInUrl, SECRET_KEY: 'b'.repeat(64), LOG_LEVEL: 'error', PROVIDERS: 'rollbar', PROJECT_DIR: join(repoRoot, 'apps/bridge') }
+  const env = {
+    ...process.env,
+    DATABASE_URL: '',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    MISSIVE_API_BASE_URL: standInUrl,
+    SECRET_KEY: 'b'.repeat(64),
+    LOG_LEVEL: 'error',
+    PROVIDERS: 'rollbar',
+    PROJECT_DIR: join(repoRoot, 'apps/bridge'),
+  }
   let server = await start(env, port)
   let next = 0
   await Promise.all(
@@ -54,8 +65,14 @@ for (let run = 0; run < RUNS; run++) {
         const payload = structuredClone(fixture)
         payload.data.item.id = 600_000_000 + run * 100_000 + n
         payload.data.item.title = `kill-marker-${n} exploded`
-        const token = Buffer.from(JSON.stringify({ token: TOKENS[n % TOKENS.length], options: {}, rollbar: { account: 'acme', project: 'web' } })).toString('base64')
-        const response = await fetch(`http://127.0.0.1:${port}/rollbar?t=${encodeURIComponent(token)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) })
+        const token = Buffer.from(JSON.stringify({ token: TOKENS[n % TOKENS.length], options: {}, rollbar: { account: 'acme', project: 'web' } })).toString(
+          'base64',
+        )
+        const response = await fetch(`http://127.0.0.1:${port}/rollbar?t=${encodeURIComponent(token)}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(payload),
+        })
         if (response.status !== 202) throw new Error(`webhook ${n} answered ${response.status}`)
       }
     }),
@@ -82,7 +99,13 @@ async function start(env, port) {
   const child = spawn(process.execPath, [cli, 'start'], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'inherit'] })
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`)
-    if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) return child
+    if (
+      await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return child
     await sleep(25)
   }
 }
@@ -90,4 +113,3 @@ async function start(env, port) {
 function sleep(ms) {
   return new Promise((done) => setTimeout(done, ms))
 }
-

@@ -23,7 +23,16 @@ const port = await freePort()
 const server = spawn(process.execPath, [join(here, '..', 'dist', 'cli.js'), 'start'], {
   cwd: join(here, '..', '..', '..'),
   stdio: ['ignore', 'ignore', 'inherit'],
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SECRET_KEY: randomBytes(32).toString('base64'), PROVIDERS: 'github', LEGACY_TOKENS: 'false', LOG_LEVEL: 'warn' },
+  env: {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    SECRET_KEY: randomBytes(32).toString('base64'),
+    PROVIDERS: 'github',
+    LEGACY_TOKENS: 'false',
+    LOG_LEVEL: 'warn',
+  },
 })
 try {
   await waitListening(port)
@@ -31,7 +40,15 @@ try {
   const before = status(server.pid, 'VmRSS')
   let closedByServer = 0
   let sentTotal = 0
-  const sockets = await Promise.all(Array.from({ length: CONNECTIONS }, () => attack(port, (n) => (sentTotal += n), () => closedByServer++)))
+  const sockets = await Promise.all(
+    Array.from({ length: CONNECTIONS }, () =>
+      attack(
+        port,
+        (n) => (sentTotal += n),
+        () => closedByServer++,
+      ),
+    ),
+  )
   await sleep(SETTLE_MS)
   const peak = status(server.pid, 'VmHWM')
   const now = status(server.pid, 'VmRSS')
@@ -78,7 +95,6 @@ function waitListening(port) {
     tryOnce()
   })
 }
-
 
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms))

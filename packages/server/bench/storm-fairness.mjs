@@ -36,7 +36,6 @@ const standIn = createServer((req, res) => {
 await new Promise((done) => standIn.listen(0, '127.0.0.1', done))
 const standInUrl = `http://127.0.0.1:${standIn.address().port}/v1`
 
-
 async function run(burstLimit) {
   received = []
   const dataDir = mkdtempSync(join(tmpdir(), 'storm-bench-'))
@@ -45,15 +44,40 @@ async function run(burstLimit) {
   const child = spawn(process.execPath, [cli, 'start'], {
     cwd: repoRoot,
     stdio: 'ignore',
-    env: { ...process.env, DATABASE_URL: '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, MISSIVE_API_BASE_URL: standInUrl, SECRET_KEY: 'c'.repeat(64), LOG_LEVEL: 'error', PROVIDERS: 'rollbar', PROJECT_DIR: join(repoRoot, 'apps/bridge'), MISSIVE_RATE_LIMITS: RATE_LIMITS },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      MISSIVE_API_BASE_URL: standInUrl,
+      SECRET_KEY: 'c'.repeat(64),
+      LOG_LEVEL: 'error',
+      PROVIDERS: 'rollbar',
+      PROJECT_DIR: join(repoRoot, 'apps/bridge'),
+      MISSIVE_RATE_LIMITS: RATE_LIMITS,
+    },
   })
   for (let i = 0; ; i++) {
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break
     if (i > 300) throw new Error('the server did not start')
     await new Promise((done) => setTimeout(done, 50))
   }
-  const token = Buffer.from(JSON.stringify({ token: 'storm-bench', options: {}, rollbar: { account: 'acme', project: 'web', burst_limit: burstLimit, burst_window: 60 } })).toString('base64')
-  const send = (payload) => fetch(`${base}/rollbar?t=${encodeURIComponent(token)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }).then((r) => r.status)
+  const token = Buffer.from(
+    JSON.stringify({ token: 'storm-bench', options: {}, rollbar: { account: 'acme', project: 'web', burst_limit: burstLimit, burst_window: 60 } }),
+  ).toString('base64')
+  const send = (payload) =>
+    fetch(`${base}/rollbar?t=${encodeURIComponent(token)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    }).then((r) => r.status)
   const started = Date.now()
   let next = 0
   await Promise.all(
@@ -67,7 +91,7 @@ async function run(burstLimit) {
   )
   const ingestMs = Date.now() - started
   // Once the storm has filled the token's window (or had three seconds to): the first post of another conversation.
-  for (const until = Date.now() + 3_000; received.length < 100 && Date.now() < until; ) await new Promise((done) => setTimeout(done, 10))
+  for (const until = Date.now() + 3_000; received.length < 100 && Date.now() < until;) await new Promise((done) => setTimeout(done, 10))
   const other = structuredClone(newItem)
   other.data.item.id = OTHER
   const sentAt = Date.now()

@@ -110,7 +110,10 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     const provider = webhookProvider(request, providers)
     if (provider) {
       metrics.webhook(provider.id, '', 'rejected')
-      request.log.warn({ reqId: request.id, provider: provider.id, outcome: 'rejected', status, path: pathOf(request.url), error: error.code }, 'webhook rejected')
+      request.log.warn(
+        { reqId: request.id, provider: provider.id, outcome: 'rejected', status, path: pathOf(request.url), error: error.code },
+        'webhook rejected',
+      )
     }
     if (error instanceof IntegrationError) return reply.code(error.status).send(error.toJSON())
     if (status === 413) return reply.code(413).send(new PayloadTooLargeError(config.bodyLimit).toJSON())
@@ -123,7 +126,11 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
 
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(homePage(providers, icons, iconSettings)))
   // The hosted service answers `Pong` here; some senders check the base URL with a POST.
-  if (options.playground) registerPlayground(app, options.playground.map((provider) => ({ ...iconSettings(provider.integration.id), ...provider })))
+  if (options.playground)
+    registerPlayground(
+      app,
+      options.playground.map((provider) => ({ ...iconSettings(provider.integration.id), ...provider })),
+    )
   registerAssets(app, icons)
   app.post('/', async (_request, reply) => reply.type('text/plain; charset=utf-8').send('Pong'))
   app.get('/healthz', async () => ({ status: 'ok' }))
@@ -151,16 +158,24 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       const integration = providers.get(request.params.provider)
       if (!integration) {
         metrics.webhook('(unknown)', '', 'rejected')
-        return reply.code(404).header('connection', 'close').send(new UnknownProviderError(request.params.provider, [...providers.keys()]).toJSON())
+        return reply
+          .code(404)
+          .header('connection', 'close')
+          .send(new UnknownProviderError(request.params.provider, [...providers.keys()]).toJSON())
       }
       const started = performance.now()
       const body = bodyOf(request.raw)
       const token = tokenParam(request)
-      const { event, outcome } = await handleWebhook(integration, toWebhookRequest(request, body.read), () => endpoints.resolve(integration.id, token, tokenSettings), {
-        bodyLimit: config.bodyLimit,
-        store: queue,
-        ...iconSettings(integration.id),
-      })
+      const { event, outcome } = await handleWebhook(
+        integration,
+        toWebhookRequest(request, body.read),
+        () => endpoints.resolve(integration.id, token, tokenSettings),
+        {
+          bodyLimit: config.bodyLimit,
+          store: queue,
+          ...iconSettings(integration.id),
+        },
+      )
       const answer = answerOf(outcome)
       const label: WebhookOutcomeLabel = outcome.kind === 'posts' ? 'queued' : outcome.kind === 'queued' && outcome.folded ? 'folded' : outcome.kind
       metrics.webhook(integration.id, eventLabel(integration, event), label)

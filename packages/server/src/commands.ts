@@ -65,8 +65,7 @@ const COMMANDS: Record<string, Command> = {
   },
   url: {
     summary: 'print a webhook URL with a sealed token for a provider',
-    usage:
-      'missive-integrations url <provider> --token <missive-api-token> [--option key=value]… [--post-option key=value]… [--secret <webhook-secret>]…',
+    usage: 'missive-integrations url <provider> --token <missive-api-token> [--option key=value]… [--post-option key=value]… [--secret <webhook-secret>]…',
     options: {
       token: { type: 'string' },
       option: { type: 'string', multiple: true },
@@ -115,7 +114,13 @@ const COMMANDS: Record<string, Command> = {
       return withQueue(configOf(args, io), async (queue) => {
         const letters = await queue.deadLetters(limit)
         if (args.values.json) {
-          io.stdout(`${JSON.stringify(letters.map(({ post: _post, ...letter }) => letter), null, 2)}\n`)
+          io.stdout(
+            `${JSON.stringify(
+              letters.map(({ post: _post, ...letter }) => letter),
+              null,
+              2,
+            )}\n`,
+          )
           return 0
         }
         if (letters.length === 0) {
@@ -162,7 +167,13 @@ const COMMANDS: Record<string, Command> = {
         io.stdout('no provider installed: add a provider package (e.g. @missive-integrations/provider-github) to the project\n')
         return 0
       }
-      const rows = list.map((p) => [p.id, p.name, schemaOf(p).options.map((o) => `${o.key}${o.required ? '*' : ''}`).join(', ')])
+      const rows = list.map((p) => [
+        p.id,
+        p.name,
+        schemaOf(p)
+          .options.map((o) => `${o.key}${o.required ? '*' : ''}`)
+          .join(', '),
+      ])
       io.stdout(table(['id', 'name', 'options (* required)'], rows))
       return 0
     },
@@ -181,7 +192,8 @@ const COMMANDS: Record<string, Command> = {
     settings: ['project-dir', 'providers'],
     async run(args, io) {
       const [id, file, ...extra] = args.positionals
-      if (id === undefined || file === undefined) throw new UsageError('preview needs a provider id and a payload file, e.g. `missive-integrations preview github push.json`')
+      if (id === undefined || file === undefined)
+        throw new UsageError('preview needs a provider id and a payload file, e.g. `missive-integrations preview github push.json`')
       if (extra.length > 0) throw new UsageError(`preview takes one provider and one file, got ${args.positionals.join(' ')}`)
       const path = resolve(io.cwd, file)
       if (!existsSync(path)) throw new UsageError(`no payload file ${JSON.stringify(file)}`)

@@ -60,7 +60,12 @@ export const SETTINGS = [
     default: '127.0.0.1',
     help: 'interface to listen on; set 0.0.0.0 in a container or to accept connections from other machines',
   },
-  { env: 'PUBLIC_URL', flag: 'public-url', default: undefined, help: 'URL senders and Missive reach this server at (webhook URLs are printed under it; posts carry provider icons from <PUBLIC_URL>/assets/<provider>.png)' },
+  {
+    env: 'PUBLIC_URL',
+    flag: 'public-url',
+    default: undefined,
+    help: 'URL senders and Missive reach this server at (webhook URLs are printed under it; posts carry provider icons from <PUBLIC_URL>/assets/<provider>.png)',
+  },
   { env: 'MISSIVE_API_BASE_URL', flag: 'missive-api-base-url', default: DEFAULT_MISSIVE_API_BASE_URL, help: 'Missive REST API base' },
   { env: 'DATA_DIR', flag: 'data-dir', default: './data', help: 'directory for the queue file and the generated secret key' },
   {
@@ -88,12 +93,22 @@ export const SETTINGS = [
     help: "per-token limits: requests at once, then count/window pairs (Missive's documented limits; lower them to leave room for other clients of a token)",
   },
   { env: 'BODY_LIMIT', flag: 'body-limit', default: '25mb', help: 'largest accepted request body (bytes, or 512kb, 25mb)' },
-  { env: 'REQUEST_TIMEOUT', flag: 'request-timeout', default: '30s', help: 'longest time a request, headers and body, may take to arrive (seconds, or 500ms, 30s, 2m)' },
+  {
+    env: 'REQUEST_TIMEOUT',
+    flag: 'request-timeout',
+    default: '30s',
+    help: 'longest time a request, headers and body, may take to arrive (seconds, or 500ms, 30s, 2m)',
+  },
   { env: 'MAX_CONNECTIONS', flag: 'max-connections', default: '1024', help: 'connections open at once; more are refused' },
   { env: 'LEGACY_TOKENS', flag: 'legacy-tokens', default: 'true', help: "accept the hosted service's base64 JSON tokens (true/false)" },
   { env: 'LOG_LEVEL', flag: 'log-level', default: 'info', help: LOG_LEVELS.join(', ') },
   { env: 'PROVIDERS', flag: 'providers', default: undefined, help: 'comma-separated provider ids to load (default: every installed provider)' },
-  { env: 'PLAYGROUND', flag: 'playground', default: undefined, help: 'serve the playground at /playground (true/false; default: on unless NODE_ENV=production)' },
+  {
+    env: 'PLAYGROUND',
+    flag: 'playground',
+    default: undefined,
+    help: 'serve the playground at /playground (true/false; default: on unless NODE_ENV=production)',
+  },
   {
     env: 'PROJECT_DIR',
     flag: 'project-dir',
@@ -188,7 +203,9 @@ function parseDatabaseUrl(text: string | undefined): string | undefined {
   try {
     protocol = new URL(text).protocol
   } catch {
-    throw new ConfigError('DATABASE_URL must be a URL such as postgres://user:password@host:5432/database (the value given is not one; it is not printed, as it may hold a password)')
+    throw new ConfigError(
+      'DATABASE_URL must be a URL such as postgres://user:password@host:5432/database (the value given is not one; it is not printed, as it may hold a password)',
+    )
   }
   if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
     throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://, got a ${protocol} URL`)
@@ -205,7 +222,9 @@ export const MIN_LEASE_SECONDS = 6
 function parseLeaseSeconds(text: string): number {
   const seconds = Number(text)
   if (!/^\d+$/.test(text) || seconds < MIN_LEASE_SECONDS) {
-    throw new ConfigError(`LEASE_SECONDS must be a whole number of seconds, at least ${MIN_LEASE_SECONDS} (a post's request to Missive must fit in it), got ${JSON.stringify(text)}`)
+    throw new ConfigError(
+      `LEASE_SECONDS must be a whole number of seconds, at least ${MIN_LEASE_SECONDS} (a post's request to Missive must fit in it), got ${JSON.stringify(text)}`,
+    )
   }
   return seconds
 }
@@ -280,7 +299,10 @@ function parseLogLevel(text: string): LogLevel {
 }
 
 function parseList(text: string): string[] {
-  const ids = text.split(',').map((id) => id.trim()).filter((id) => id !== '')
+  const ids = text
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '')
   if (ids.length === 0) throw new ConfigError('PROVIDERS must list at least one provider id, e.g. PROVIDERS=github,rollbar')
   return ids
 }

@@ -23,11 +23,7 @@ export function mintWebhookUrl(input: MintUrlInput): string {
   const resolved = resolveOptions(input.integration, given, { strict: true })
   // Seal only what the user gave (typed): defaults stay the provider's, so they can evolve.
   const options = Object.fromEntries(Object.keys(given).map((key) => [key, resolved[key]]))
-  const sealed = sealToken(
-    input.integration.id,
-    { token: input.token, options, postOptions: input.postOptions ?? {}, secrets: input.secrets ?? [] },
-    input.key,
-  )
+  const sealed = sealToken(input.integration.id, { token: input.token, options, postOptions: input.postOptions ?? {}, secrets: input.secrets ?? [] }, input.key)
   return `${input.baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(input.integration.id)}?t=${sealed}`
 }
 

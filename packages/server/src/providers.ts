@@ -96,7 +96,12 @@ export async function loadProviders(options: LoadProvidersOptions): Promise<Map<
   for (const manifest of wanted) {
     const dir = dirname(manifest.packageJson)
     const iconFile = join(dir, 'assets', 'icon.png')
-    providers.set(manifest.provider, { integration: await importProvider(manifest, conditions), name: manifest.name, dir, iconFile: existsSync(iconFile) ? iconFile : undefined })
+    providers.set(manifest.provider, {
+      integration: await importProvider(manifest, conditions),
+      name: manifest.name,
+      dir,
+      iconFile: existsSync(iconFile) ? iconFile : undefined,
+    })
   }
   return providers
 }

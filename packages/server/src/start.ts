@@ -53,7 +53,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     )
   }
   if (config.secretKeySource === 'generated') {
-    logger.info({ file: `${config.dataDir}/secret.key` }, 'generated a secret key for sealed tokens; back it up with DATA_DIR, URLs minted with it stop working without it')
+    logger.info(
+      { file: `${config.dataDir}/secret.key` },
+      'generated a secret key for sealed tokens; back it up with DATA_DIR, URLs minted with it stop working without it',
+    )
   }
 
   const { queue, backend, location } = await openQueue(config, { role: 'server' })

@@ -70,9 +70,17 @@ describe('POST /:provider', () => {
   it('415 naming Content-Encoding for a compressed body, without echoing its bytes', async () => {
     const { app } = testApp()
     const gzip = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xab, 0x56, 0xca])
-    const res = await app.inject({ method: 'POST', url: `/acme?t=${sealed()}`, headers: headers('item.created', { 'content-encoding': 'gzip' }), payload: gzip })
+    const res = await app.inject({
+      method: 'POST',
+      url: `/acme?t=${sealed()}`,
+      headers: headers('item.created', { 'content-encoding': 'gzip' }),
+      payload: gzip,
+    })
     expect(res.statusCode).toBe(415)
-    expect(res.json()).toEqual({ error: 'unsupported_encoding', message: 'unsupported Content-Encoding "gzip"; send the body uncompressed (Content-Encoding: identity, or none)' })
+    expect(res.json()).toEqual({
+      error: 'unsupported_encoding',
+      message: 'unsupported Content-Encoding "gzip"; send the body uncompressed (Content-Encoding: identity, or none)',
+    })
     const unlabelled = await app.inject({ method: 'POST', url: `/acme?t=${sealed()}`, headers: headers('item.created'), payload: gzip })
     expect(unlabelled.statusCode).toBe(400)
     // eslint-disable-next-line no-control-regex
@@ -125,16 +133,29 @@ describe('POST /:provider', () => {
 
     it('checks the provider options from the token before the body', async () => {
       const { app } = testApp()
-      const res = await app.inject({ method: 'POST', url: `/acme?t=${sealed({ options: { limit: 'many' } })}`, headers: headers('item.created'), payload: '{"not json' })
+      const res = await app.inject({
+        method: 'POST',
+        url: `/acme?t=${sealed({ options: { limit: 'many' } })}`,
+        headers: headers('item.created'),
+        payload: '{"not json',
+      })
       expect(res.statusCode).toBe(400)
       expect(res.json().error).toBe('invalid_options')
     })
 
     it('checks the signature before parsing: unsigned and malformed is a 401', async () => {
       const { app } = testApp()
-      const res = await app.inject({ method: 'POST', url: `/acme?t=${sealed({ secrets: [WEBHOOK_SECRET] })}`, headers: headers('item.created'), payload: '{"not json' })
+      const res = await app.inject({
+        method: 'POST',
+        url: `/acme?t=${sealed({ secrets: [WEBHOOK_SECRET] })}`,
+        headers: headers('item.created'),
+        payload: '{"not json',
+      })
       expect(res.statusCode).toBe(401)
-      expect(res.json()).toEqual({ error: 'invalid_signature', message: "missing x-acme-signature header: set the webhook's secret in Acme to the one this URL was minted with" })
+      expect(res.json()).toEqual({
+        error: 'invalid_signature',
+        message: "missing x-acme-signature header: set the webhook's secret in Acme to the one this URL was minted with",
+      })
     })
 
     it('keeps the connection of a request whose body was read', async () => {
@@ -155,11 +176,16 @@ describe('POST /:provider', () => {
     })
 
     it('401 for garbage, a tampered, a foreign-provider or a wrong-key sealed token', async () => {
-      const { app } = testApp({ providers: [new Acme(), new (class Other extends Acme {
-        override get id() {
-          return 'other'
-        }
-      })()] })
+      const { app } = testApp({
+        providers: [
+          new Acme(),
+          new (class Other extends Acme {
+            override get id() {
+              return 'other'
+            }
+          })(),
+        ],
+      })
       const good = sealed()
       const tampered = good.slice(0, 10) + (good[10] === 'A' ? 'B' : 'A') + good.slice(11)
       const tokens = ['v1.garbage', 'v1.', 'not base64 !!', tampered, sealed({}, 'other'), sealed({}, 'acme', Buffer.alloc(32, 9))]
@@ -197,7 +223,12 @@ describe('POST /:provider', () => {
 
     it('400 naming the key for invalid provider options', async () => {
       const { app } = testApp()
-      const res = await app.inject({ method: 'POST', url: `/acme?t=${sealed({ options: { limit: 'many' } })}`, headers: headers('item.created'), payload: ITEM })
+      const res = await app.inject({
+        method: 'POST',
+        url: `/acme?t=${sealed({ options: { limit: 'many' } })}`,
+        headers: headers('item.created'),
+        payload: ITEM,
+      })
       expect(res.statusCode).toBe(400)
       expect(res.json()).toMatchObject({ error: 'invalid_options' })
       expect(res.json().message).toContain('"limit"')
@@ -214,7 +245,12 @@ describe('POST /:provider', () => {
       const missing = await app.inject({ method: 'POST', url, headers: headers('item.created'), payload: ITEM })
       expect(missing.statusCode).toBe(401)
       for (const secret of ['old-secret', WEBHOOK_SECRET]) {
-        const good = await app.inject({ method: 'POST', url, headers: headers('item.created', { 'x-acme-signature': sign(secret, ITEM), 'x-acme-delivery': secret }), payload: ITEM })
+        const good = await app.inject({
+          method: 'POST',
+          url,
+          headers: headers('item.created', { 'x-acme-signature': sign(secret, ITEM), 'x-acme-delivery': secret }),
+          payload: ITEM,
+        })
         expect(good.statusCode).toBe(202)
       }
     })
@@ -223,7 +259,12 @@ describe('POST /:provider', () => {
       const { app } = testApp()
       const url = `/acme?t=${sealed({ secrets: [WEBHOOK_SECRET] })}`
       const reformatted = JSON.stringify(JSON.parse(ITEM), null, 2)
-      const res = await app.inject({ method: 'POST', url, headers: headers('item.created', { 'x-acme-signature': sign(WEBHOOK_SECRET, ITEM) }), payload: reformatted })
+      const res = await app.inject({
+        method: 'POST',
+        url,
+        headers: headers('item.created', { 'x-acme-signature': sign(WEBHOOK_SECRET, ITEM) }),
+        payload: reformatted,
+      })
       expect(res.statusCode).toBe(401)
     })
   })
@@ -249,23 +290,36 @@ describe('POST /:provider', () => {
       expect(queue.enqueued).toHaveLength(0)
     })
 
-    it('200 filtered with the reason for a delivery the endpoint\'s filters drop, logged, nothing queued', async () => {
+    it("200 filtered with the reason for a delivery the endpoint's filters drop, logged, nothing queued", async () => {
       const { app, queue, lines } = testApp()
       const t = sealed({ options: { exclude_titles: 'hello' } })
       const res = await app.inject({ method: 'POST', url: `/acme?t=${t}`, headers: headers('item.created'), payload: ITEM })
       expect(res.statusCode).toBe(200)
       expect(res.json()).toEqual({ status: 'filtered', reason: 'title "Hello" is in exclude_titles (hello)' })
       expect(queue.enqueued).toHaveLength(0)
-      expect(lines.map((line) => JSON.parse(line)).find((line) => line.msg === 'webhook')).toMatchObject({ provider: 'acme', event: 'item.created', outcome: 'filtered', status: 200 })
+      expect(lines.map((line) => JSON.parse(line)).find((line) => line.msg === 'webhook')).toMatchObject({
+        provider: 'acme',
+        event: 'item.created',
+        outcome: 'filtered',
+        status: 200,
+      })
       const other = JSON.stringify({ item: { id: 43, title: 'Other' } })
       expect((await app.inject({ method: 'POST', url: `/acme?t=${t}`, headers: headers('item.created'), payload: other })).statusCode).toBe(202)
     })
 
     it('400 naming the filter for a bad filter value in the token', async () => {
       const { app } = testApp()
-      const res = await app.inject({ method: 'POST', url: `/acme?t=${sealed({ options: { exclude_titles: 'a,,b' } })}`, headers: headers('item.created'), payload: ITEM })
+      const res = await app.inject({
+        method: 'POST',
+        url: `/acme?t=${sealed({ options: { exclude_titles: 'a,,b' } })}`,
+        headers: headers('item.created'),
+        payload: ITEM,
+      })
       expect(res.statusCode).toBe(400)
-      expect(res.json()).toEqual({ error: 'invalid_options', message: 'invalid options for provider acme: "exclude_titles" has an empty item in "a,,b"; it takes comma-separated, case-insensitive' })
+      expect(res.json()).toEqual({
+        error: 'invalid_options',
+        message: 'invalid options for provider acme: "exclude_titles" has an empty item in "a,,b"; it takes comma-separated, case-insensitive',
+      })
     })
 
     it('a provider bug is a 422 and a log line, never a 500 or a crash', async () => {
@@ -306,7 +360,10 @@ describe('POST /:provider', () => {
       expect(again.statusCode).toBe(200)
       expect(again.json()).toEqual({ status: 'duplicate' })
       expect((await send('d-2')).statusCode).toBe(202)
-      expect(queue.enqueued.map((d) => d.dedupeKey)).toEqual([expect.stringMatching(/^acme:[0-9a-f]{16}:d-1$/), expect.stringMatching(/^acme:[0-9a-f]{16}:d-2$/)])
+      expect(queue.enqueued.map((d) => d.dedupeKey)).toEqual([
+        expect.stringMatching(/^acme:[0-9a-f]{16}:d-1$/),
+        expect.stringMatching(/^acme:[0-9a-f]{16}:d-2$/),
+      ])
     })
 
     it('answers a redelivery as a duplicate before parsing its body', async () => {
@@ -413,10 +470,23 @@ describe('other routes', () => {
     expect(res.json().acme).toMatchObject({
       id: 'acme',
       name: 'Acme',
-      schema: { options: [{ key: 'limit', type: 'Number' }, { key: 'account' }, { key: 'exclude_titles', type: 'String' }, { key: 'burst_limit' }, { key: 'burst_window' }] },
+      schema: {
+        options: [
+          { key: 'limit', type: 'Number' },
+          { key: 'account' },
+          { key: 'exclude_titles', type: 'String' },
+          { key: 'burst_limit' },
+          { key: 'burst_window' },
+        ],
+      },
     })
     // A filter is listed as an option, with what it does and what it takes.
-    expect(res.json().acme.schema.options[2]).toEqual({ key: 'exclude_titles', type: 'String', label: 'Exclude titles', description: 'drop items with these titles (comma-separated, case-insensitive)' })
+    expect(res.json().acme.schema.options[2]).toEqual({
+      key: 'exclude_titles',
+      type: 'String',
+      label: 'Exclude titles',
+      description: 'drop items with these titles (comma-separated, case-insensitive)',
+    })
     // Acme is not hosted by Missive and this server serves no icon for it: no icon rather than a broken one (test/assets.test.ts).
     expect(res.json().acme).not.toHaveProperty('avatar')
     // Deprecated as the hosted service's Heroku: hidden from the list, its webhook URLs still answer.
@@ -452,7 +522,12 @@ describe('other routes', () => {
     await app.inject({ method: 'POST', url: `/acme?t=${sealed()}`, headers: headers('item.created'), payload: ITEM })
     await app.inject({ method: 'POST', url: `/acme?t=${sealed()}`, headers: headers('item.created'), payload: ITEM })
     await app.inject({ method: 'POST', url: `/acme?t=${sealed()}`, headers: headers('ping'), payload: '{}' })
-    await app.inject({ method: 'POST', url: `/acme?t=${sealed({ options: { exclude_titles: 'Hello' } })}`, headers: headers('item.created'), payload: JSON.stringify({ item: { id: 7, title: 'Hello' } }) })
+    await app.inject({
+      method: 'POST',
+      url: `/acme?t=${sealed({ options: { exclude_titles: 'Hello' } })}`,
+      headers: headers('item.created'),
+      payload: JSON.stringify({ item: { id: 7, title: 'Hello' } }),
+    })
     await app.inject({ method: 'POST', url: `/acme`, headers: headers('ping'), payload: '{}' })
     await app.inject({ method: 'POST', url: `/acme?t=${sealed()}`, headers: headers('boom'), payload: '{}' })
     await app.inject({ method: 'POST', url: `/acme?t=${sealed()}`, headers: headers('attacker-chosen-event'), payload: '{}' })

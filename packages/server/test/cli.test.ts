@@ -42,9 +42,26 @@ describe('missive-integrations url', () => {
     const dir = dataDir()
     const token = 'missive-cli-token-42'
     const { code, stdout, stderr } = await cli([
-      'url', 'acme', '--token', token, '--option', 'account=acme-inc', '--option', 'limit=5',
-      '--post-option', 'add_shared_labels=["bugs","web"]', '--post-option', 'organization=org-1',
-      '--secret', 'old', '--secret', 'new', '--data-dir', dir, '--public-url', 'https://hooks.example.com/',
+      'url',
+      'acme',
+      '--token',
+      token,
+      '--option',
+      'account=acme-inc',
+      '--option',
+      'limit=5',
+      '--post-option',
+      'add_shared_labels=["bugs","web"]',
+      '--post-option',
+      'organization=org-1',
+      '--secret',
+      'old',
+      '--secret',
+      'new',
+      '--data-dir',
+      dir,
+      '--public-url',
+      'https://hooks.example.com/',
     ])
     expect(stderr).toBe('')
     expect(code).toBe(0)
@@ -95,18 +112,35 @@ describe('missive-integrations url', () => {
 
     it('mints the README example: only main and release branches, no bots', async () => {
       const dir = dataDir()
-      const { code, stdout, stderr } = await cli(['url', 'github', '--token', 't', '--option', 'branches=main,release/*', '--option', 'exclude_bots=true', '--data-dir', dir], bridge)
+      const { code, stdout, stderr } = await cli(
+        ['url', 'github', '--token', 't', '--option', 'branches=main,release/*', '--option', 'exclude_bots=true', '--data-dir', dir],
+        bridge,
+      )
       expect(stderr).toBe('')
       expect(code).toBe(0)
       const key = Buffer.from(readFileSync(join(dir, 'secret.key'), 'utf8').trim(), 'base64')
-      expect(openSealedToken('github', new URL(stdout.trim()).searchParams.get('t')!, key)).toMatchObject({ options: { branches: 'main,release/*', exclude_bots: true } })
+      expect(openSealedToken('github', new URL(stdout.trim()).searchParams.get('t')!, key)).toMatchObject({
+        options: { branches: 'main,release/*', exclude_bots: true },
+      })
     })
 
     it.each([
-      [['--option', 'branches=main,,release/*'], 'missive-integrations: invalid options for provider github: "branches" has an empty item in "main,,release/*"; it takes comma-separated; * matches within a /-separated segment, ** across segments (release/*)\n'],
-      [['--option', 'exclude_bots=maybe'], 'missive-integrations: invalid options for provider github: "exclude_bots" must be true or false: drop events sent by bots (sender type Bot or a login ending in [bot]: dependabot, renovate), got "maybe"\n'],
-      [['--option', 'events=pull_request.*,isues.opened'], /^missive-integrations: invalid options for provider github: "events" has "isues\.opened", which matches no github event; known events: push, /],
-      [['--option', 'branch=main'], /"branch" is not an option of this provider; known options: events, exclude_events, branches, exclude_bots, exclude_authors, labels, exclude_labels, burst_limit, burst_window\n$/],
+      [
+        ['--option', 'branches=main,,release/*'],
+        'missive-integrations: invalid options for provider github: "branches" has an empty item in "main,,release/*"; it takes comma-separated; * matches within a /-separated segment, ** across segments (release/*)\n',
+      ],
+      [
+        ['--option', 'exclude_bots=maybe'],
+        'missive-integrations: invalid options for provider github: "exclude_bots" must be true or false: drop events sent by bots (sender type Bot or a login ending in [bot]: dependabot, renovate), got "maybe"\n',
+      ],
+      [
+        ['--option', 'events=pull_request.*,isues.opened'],
+        /^missive-integrations: invalid options for provider github: "events" has "isues\.opened", which matches no github event; known events: push, /,
+      ],
+      [
+        ['--option', 'branch=main'],
+        /"branch" is not an option of this provider; known options: events, exclude_events, branches, exclude_bots, exclude_authors, labels, exclude_labels, burst_limit, burst_window\n$/,
+      ],
     ])('exits 2 naming a bad filter %j', async (extra, message) => {
       const { code, stdout, stderr } = await cli(['url', 'github', '--token', 't', '--data-dir', dataDir(), ...extra], bridge)
       expect(code).toBe(2)
@@ -163,7 +197,10 @@ describe('configuration', () => {
   it('bounds how long a request may take and how many connections are open', () => {
     const key = Buffer.alloc(32, 3).toString('base64')
     expect(loadConfig({ env: { SECRET_KEY: key } })).toMatchObject({ requestTimeoutMs: 30_000, maxConnections: 1024 })
-    expect(loadConfig({ env: { SECRET_KEY: key, REQUEST_TIMEOUT: '2m', MAX_CONNECTIONS: '64' } })).toMatchObject({ requestTimeoutMs: 120_000, maxConnections: 64 })
+    expect(loadConfig({ env: { SECRET_KEY: key, REQUEST_TIMEOUT: '2m', MAX_CONNECTIONS: '64' } })).toMatchObject({
+      requestTimeoutMs: 120_000,
+      maxConnections: 64,
+    })
     expect(parseDuration('REQUEST_TIMEOUT', '45')).toBe(45_000)
     expect(parseDuration('REQUEST_TIMEOUT', '500ms')).toBe(500)
     expect(() => parseDuration('REQUEST_TIMEOUT', '0')).toThrow('REQUEST_TIMEOUT must be a duration such as 30, 30s, 500ms or 2m, got "0"')
@@ -225,7 +262,16 @@ describe('missive-integrations preview', () => {
   const preview = (args: string[]) => cli(['preview', ...args], { PROJECT_DIR: root })
 
   it('prints the exact post a real payload produces', async () => {
-    const { code, stdout, stderr } = await preview(['rollbar', fixture('rollbar', 'new_item__error'), '--option', 'account=acme', '--option', 'project=web', '--post-option', 'organization=org-1'])
+    const { code, stdout, stderr } = await preview([
+      'rollbar',
+      fixture('rollbar', 'new_item__error'),
+      '--option',
+      'account=acme',
+      '--option',
+      'project=web',
+      '--post-option',
+      'organization=org-1',
+    ])
     expect(stderr).toBe('')
     expect(code).toBe(0)
     expect(stdout.startsWith('# POST /v1/posts\n')).toBe(true)
@@ -233,7 +279,8 @@ describe('missive-integrations preview', () => {
     expect(posts.organization).toBe('org-1')
     expect(posts.username).toBe('Rollbar')
     expect(posts.references).toEqual(['<rollbar/496445267@missive-integrations>'])
-    expect(JSON.stringify(posts.attachments)).toContain('https://rollbar.com/acme/web/items/'); expect(JSON.stringify(posts.attachments)).not.toContain('undefined')
+    expect(JSON.stringify(posts.attachments)).toContain('https://rollbar.com/acme/web/items/')
+    expect(JSON.stringify(posts.attachments)).not.toContain('undefined')
   })
 
   it('reads headers from a sibling .headers.json or --header, and says why an event is skipped', async () => {
@@ -250,7 +297,9 @@ describe('missive-integrations preview', () => {
   it('exits 1 with the validation error, 2 on usage mistakes', async () => {
     const missing = await preview(['rollbar', fixture('rollbar', 'new_item__error')])
     expect(missing.code).toBe(1)
-    expect(missing.stderr).toBe('error (400 invalid_options): invalid options for provider rollbar: "account" is required (a string: the account slug in your Rollbar URLs (https://rollbar.com/ACCOUNT/PROJECT/…))\n')
+    expect(missing.stderr).toBe(
+      'error (400 invalid_options): invalid options for provider rollbar: "account" is required (a string: the account slug in your Rollbar URLs (https://rollbar.com/ACCOUNT/PROJECT/…))\n',
+    )
     expect((await preview(['rollbar'])).code).toBe(2)
     expect((await preview(['rollbar', 'nope.json'])).stderr).toContain('no payload file "nope.json"')
     expect((await preview(['github', fixture('github', 'ping__basic'), '--header', 'nocolon'])).code).toBe(2)

@@ -48,9 +48,7 @@ describe.skipIf(!existsSync(CLI) || !existsSync(FIXTURE))('durability (kill -9)'
     standIn.delayMs = 50
 
     let server = await startServer(env, base)
-    const token = Buffer.from(
-      JSON.stringify({ token: MISSIVE_TOKEN, options: {}, rollbar: { account: 'acme', project: 'web' } }),
-    ).toString('base64')
+    const token = Buffer.from(JSON.stringify({ token: MISSIVE_TOKEN, options: {}, rollbar: { account: 'acme', project: 'web' } })).toString('base64')
     const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { data: { item: Record<string, unknown> } }
     for (let batch = 0; batch < WEBHOOKS; batch += 20) {
       const statuses = await Promise.all(

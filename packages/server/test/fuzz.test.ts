@@ -9,11 +9,21 @@ const { app, lines } = testApp({ bodyLimit: 64 * 1024, providers: [new Acme()] }
 const printable = fc.string({ unit: fc.constantFrom(...'abcXYZ019 -_.:;/=+?&%$#@!~*\'"(){}[]<>'.split('')), maxLength: 40 })
 const event = fc.oneof(fc.constantFrom('item.created', 'multi', 'ping', 'boom', 'bad.result', 'other'), printable)
 const contentType = fc.oneof(
-  fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/x-www-form-urlencoded', 'text/plain', 'application/vnd.x+json', 'image/png', 'multipart/form-data; boundary=x'),
+  fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'application/x-www-form-urlencoded',
+    'text/plain',
+    'application/vnd.x+json',
+    'image/png',
+    'multipart/form-data; boundary=x',
+  ),
   printable,
 )
 const jsonBody = fc.jsonValue({ maxDepth: 6 }).map((value) => JSON.stringify(value))
-const itemBody = fc.record({ item: fc.record({ id: fc.oneof(fc.integer(), fc.string(), fc.constant(null)), title: fc.oneof(fc.string(), fc.integer()) }, { requiredKeys: [] }) }).map((v) => JSON.stringify(v))
+const itemBody = fc
+  .record({ item: fc.record({ id: fc.oneof(fc.integer(), fc.string(), fc.constant(null)), title: fc.oneof(fc.string(), fc.integer()) }, { requiredKeys: [] }) })
+  .map((v) => JSON.stringify(v))
 const body = fc.oneof(
   jsonBody,
   itemBody,
@@ -37,29 +47,42 @@ const token = fc.oneof(
   fc.record({ token: fc.string(), options: fc.jsonValue({ maxDepth: 2 }), acme: fc.jsonValue({ maxDepth: 2 }) }, { requiredKeys: ['token'] }).map(legacy),
   fc.string({ maxLength: 100 }),
 )
-const path = fc.oneof(fc.constant('acme'), fc.constantFrom('__proto__', 'constructor', 'toString', 'ACME', 'acme%00', '..%2F'), printable.filter((s) => !['', '.', '..'].includes(s)).map(encodeURIComponent))
+const path = fc.oneof(
+  fc.constant('acme'),
+  fc.constantFrom('__proto__', 'constructor', 'toString', 'ACME', 'acme%00', '..%2F'),
+  printable.filter((s) => !['', '.', '..'].includes(s)).map(encodeURIComponent),
+)
 
 describe('fuzzing the request path', () => {
   it('never answers 5xx and always answers JSON', async () => {
     let runs = 0
     await fc.assert(
-      fc.asyncProperty(path, event, contentType, body, token, fc.boolean(), fc.option(printable), async (provider, name, type, payload, t, signIt, delivery) => {
-        runs++
-        const headers: Record<string, string> = { 'content-type': type, 'x-acme-event': name }
-        if (signIt) headers['x-acme-signature'] = sign(WEBHOOK_SECRET, payload)
-        if (delivery !== null) headers['x-acme-delivery'] = delivery
-        const query = t === undefined ? '' : `?t=${encodeURIComponent(t)}`
-        const res = await app.inject({ method: 'POST', url: `/${provider}${query}`, headers, payload })
-        expect(res.statusCode).toBeLessThan(500)
-        const answer = res.json()
-        if (res.statusCode >= 400) {
-          expect(typeof answer.error).toBe('string')
-          expect(typeof answer.message).toBe('string')
-        } else {
-          expect(['queued', 'skipped', 'duplicate']).toContain(answer.status)
-        }
-        expect(res.body).not.toContain(MISSIVE_TOKEN)
-      }),
+      fc.asyncProperty(
+        path,
+        event,
+        contentType,
+        body,
+        token,
+        fc.boolean(),
+        fc.option(printable),
+        async (provider, name, type, payload, t, signIt, delivery) => {
+          runs++
+          const headers: Record<string, string> = { 'content-type': type, 'x-acme-event': name }
+          if (signIt) headers['x-acme-signature'] = sign(WEBHOOK_SECRET, payload)
+          if (delivery !== null) headers['x-acme-delivery'] = delivery
+          const query = t === undefined ? '' : `?t=${encodeURIComponent(t)}`
+          const res = await app.inject({ method: 'POST', url: `/${provider}${query}`, headers, payload })
+          expect(res.statusCode).toBeLessThan(500)
+          const answer = res.json()
+          if (res.statusCode >= 400) {
+            expect(typeof answer.error).toBe('string')
+            expect(typeof answer.message).toBe('string')
+          } else {
+            expect(['queued', 'skipped', 'duplicate']).toContain(answer.status)
+          }
+          expect(res.body).not.toContain(MISSIVE_TOKEN)
+        },
+      ),
       { numRuns: 1000, interruptAfterTimeLimit: 15_000 },
     )
     expect(runs).toBeGreaterThan(100)
@@ -69,10 +92,14 @@ describe('fuzzing the request path', () => {
 
   it('survives arbitrary header values', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.constantFrom('content-type', 'x-acme-event', 'x-acme-delivery', 'x-acme-signature', 'content-encoding', 'accept'), printable), body, async (headers, payload) => {
-        const res = await app.inject({ method: 'POST', url: `/acme?t=${encodeURIComponent(sealed({ secrets: [WEBHOOK_SECRET] }))}`, headers, payload })
-        expect(res.statusCode).toBeLessThan(500)
-      }),
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom('content-type', 'x-acme-event', 'x-acme-delivery', 'x-acme-signature', 'content-encoding', 'accept'), printable),
+        body,
+        async (headers, payload) => {
+          const res = await app.inject({ method: 'POST', url: `/acme?t=${encodeURIComponent(sealed({ secrets: [WEBHOOK_SECRET] }))}`, headers, payload })
+          expect(res.statusCode).toBeLessThan(500)
+        },
+      ),
       { numRuns: 500, interruptAfterTimeLimit: 10_000 },
     )
   })
@@ -82,10 +109,23 @@ describe('fuzzing the request path', () => {
     const signedUrl = `/acme?t=${encodeURIComponent(sealed({ secrets: [WEBHOOK_SECRET] }))}`
     const plainUrl = `/acme?t=${encodeURIComponent(sealed())}`
     // A delivery the queue has: any later request with its id is a duplicate, whatever its body.
-    const first = await order.app.inject({ method: 'POST', url: plainUrl, headers: { 'content-type': 'application/json', 'x-acme-event': 'multi', 'x-acme-delivery': 'known' }, payload: '{}' })
+    const first = await order.app.inject({
+      method: 'POST',
+      url: plainUrl,
+      headers: { 'content-type': 'application/json', 'x-acme-event': 'multi', 'x-acme-delivery': 'known' },
+      payload: '{}',
+    })
     expect(first.statusCode).toBe(202)
-    const badToken = fc.oneof(fc.constant(undefined), fc.string({ maxLength: 60 }).filter((t) => !t.startsWith('v1.')), fc.constant(sealed().slice(0, -5)))
-    const anyBody = fc.oneof(body, fc.constant('x'.repeat(4096)), fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)))
+    const badToken = fc.oneof(
+      fc.constant(undefined),
+      fc.string({ maxLength: 60 }).filter((t) => !t.startsWith('v1.')),
+      fc.constant(sealed().slice(0, -5)),
+    )
+    const anyBody = fc.oneof(
+      body,
+      fc.constant('x'.repeat(4096)),
+      fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
+    )
     await fc.assert(
       fc.asyncProperty(badToken, anyBody, contentType, event, fc.option(printable), async (t, payload, type, name, signature) => {
         const headers: Record<string, string> = { 'content-type': type, 'x-acme-event': name, 'x-acme-delivery': 'known' }

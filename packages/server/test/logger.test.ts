@@ -5,7 +5,11 @@ function capture() {
   const lines: Record<string, unknown>[] = []
   // The signature headers the loaded providers declare, as `start` passes them.
   const secretKeys = ['X-Hub-Signature-256', 'canny-signature']
-  const logger = createLogger({ level: 'debug', secretKeys, destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } })
+  const logger = createLogger({
+    level: 'debug',
+    secretKeys,
+    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  })
   return { logger, lines }
 }
 

@@ -34,11 +34,31 @@ interface Case {
 
 const CASES: Case[] = [
   { name: 'a good delivery', event: 'item.created', body: ITEM, answer: [202, 'queued'] },
-  { name: 'a signed delivery', event: 'item.created', body: SIGNED, secrets: [WEBHOOK_SECRET], headers: { 'x-acme-signature': sign(WEBHOOK_SECRET, SIGNED) }, answer: [202, 'queued'] },
-  { name: 'a badly signed delivery', event: 'item.created', body: SIGNED, secrets: [WEBHOOK_SECRET], headers: { 'x-acme-signature': sign('other', SIGNED) }, answer: [401, 'invalid_signature'] },
+  {
+    name: 'a signed delivery',
+    event: 'item.created',
+    body: SIGNED,
+    secrets: [WEBHOOK_SECRET],
+    headers: { 'x-acme-signature': sign(WEBHOOK_SECRET, SIGNED) },
+    answer: [202, 'queued'],
+  },
+  {
+    name: 'a badly signed delivery',
+    event: 'item.created',
+    body: SIGNED,
+    secrets: [WEBHOOK_SECRET],
+    headers: { 'x-acme-signature': sign('other', SIGNED) },
+    answer: [401, 'invalid_signature'],
+  },
   { name: 'an unsigned and badly formed request', event: 'item.created', body: '{"item":', secrets: [WEBHOOK_SECRET], answer: [401, 'invalid_signature'] },
   { name: 'a badly formed request', event: 'item.created', body: '{"item":', answer: [400, 'invalid_body'] },
-  { name: 'badly formed, to an endpoint with bad options', event: 'item.created', body: '{"item":', options: { limit: 'many' }, answer: [400, 'invalid_options'] },
+  {
+    name: 'badly formed, to an endpoint with bad options',
+    event: 'item.created',
+    body: '{"item":',
+    options: { limit: 'many' },
+    answer: [400, 'invalid_options'],
+  },
   { name: 'a compressed body', event: 'item.created', body: GZIP, headers: { 'content-encoding': 'gzip' }, answer: [415, 'unsupported_encoding'] },
   { name: 'another content type', event: 'item.created', body: ITEM, headers: { 'content-type': 'text/xml' }, answer: [415, 'unsupported_media_type'] },
   { name: 'a skipped event', event: 'ping', body: '{}', answer: [200, 'skipped'] },
@@ -63,11 +83,30 @@ async function server(c: Case): Promise<Answer> {
 }
 
 async function preview(c: Case): Promise<Answer> {
-  return ofPreview(await previewWebhook(acme, { body: c.body, event: c.event, ...(c.headers ? { headers: c.headers } : {}), ...(c.options ? { options: c.options } : {}), ...(c.secrets ? { secrets: c.secrets } : {}) }))
+  return ofPreview(
+    await previewWebhook(acme, {
+      body: c.body,
+      event: c.event,
+      ...(c.headers ? { headers: c.headers } : {}),
+      ...(c.options ? { options: c.options } : {}),
+      ...(c.secrets ? { secrets: c.secrets } : {}),
+    }),
+  )
 }
 
 async function playground(c: Case): Promise<Answer> {
-  const res = await app.inject({ method: 'POST', url: '/playground/api/preview', payload: { provider: 'acme', body: c.body, event: c.event, headers: c.headers ?? {}, options: c.options ?? {}, ...(c.secrets ? { secrets: c.secrets } : {}) } })
+  const res = await app.inject({
+    method: 'POST',
+    url: '/playground/api/preview',
+    payload: {
+      provider: 'acme',
+      body: c.body,
+      event: c.event,
+      headers: c.headers ?? {},
+      options: c.options ?? {},
+      ...(c.secrets ? { secrets: c.secrets } : {}),
+    },
+  })
   expect(res.statusCode).toBe(200)
   return ofPreview(res.json() as PreviewResult)
 }

@@ -39,7 +39,16 @@ describe.skipIf(browserMissing)('playground in a real browser', () => {
     base = await app.listen({ port, host: '127.0.0.1' })
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     })
   })
 
@@ -79,7 +88,9 @@ describe.skipIf(browserMissing)('playground in a real browser', () => {
     expect(await attachment.locator('.field.short').count()).toBe(2)
 
     // Hostile content: the script is text, javascript: links and images are not rendered as such.
-    expect(await attachment.locator('[data-testid="attachment-text"]').textContent()).toBe('Release <script>window.__pwned = true</script> and <javascript:alert(1)|click me>')
+    expect(await attachment.locator('[data-testid="attachment-text"]').textContent()).toBe(
+      'Release <script>window.__pwned = true</script> and <javascript:alert(1)|click me>',
+    )
     expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned)).toBeUndefined()
     expect(await page.locator('a[href^="javascript:"]').count()).toBe(0)
     expect(await page.locator('img[src^="javascript:"]').count()).toBe(0)
@@ -116,7 +127,9 @@ describe.skipIf(browserMissing)('playground in a real browser', () => {
     await page.goto(`${base}/playground`)
     await page.waitForSelector('body[data-ready="true"]')
     // The filter is a field of the form, from the provider's schema, saying what it takes.
-    expect(await page.locator('[data-testid="option-environments"]').getAttribute('title')).toBe('only deploys to these environments (comma-separated, case-insensitive)')
+    expect(await page.locator('[data-testid="option-environments"]').getAttribute('title')).toBe(
+      'only deploys to these environments (comma-separated, case-insensitive)',
+    )
     await page.fill('[data-testid="option-team"]', 'Platform')
     await page.fill('[data-testid="option-environments"]', 'staging, qa')
     await page.selectOption('[data-testid="fixture"]', 'deploy__production')
@@ -125,7 +138,11 @@ describe.skipIf(browserMissing)('playground in a real browser', () => {
     expect(await page.locator('[data-testid="post"]').count()).toBe(0)
     await page.fill('[data-testid="option-environments"]', 'staging,,qa')
     await page.click('[data-testid="run"]')
-    await expect.poll(() => page.textContent('[data-testid="status"]')).toBe('Error 400 (invalid_options): invalid options for provider deployer: "environments" has an empty item in "staging,,qa"; it takes comma-separated, case-insensitive')
+    await expect
+      .poll(() => page.textContent('[data-testid="status"]'))
+      .toBe(
+        'Error 400 (invalid_options): invalid options for provider deployer: "environments" has an empty item in "staging,,qa"; it takes comma-separated, case-insensitive',
+      )
     await page.fill('[data-testid="option-environments"]', 'Production')
     await page.click('[data-testid="run"]')
     await expect.poll(() => page.locator('[data-testid="post"]').count()).toBe(2)
@@ -138,13 +155,17 @@ describe.skipIf(browserMissing)('playground in a real browser', () => {
     await page.waitForSelector('body[data-ready="true"]')
     await page.fill('[data-testid="payload"]', '{"type":"ping"}')
     await page.click('[data-testid="run"]')
-    await expect.poll(() => page.textContent('[data-testid="status"]')).toBe('Error 400 (invalid_options): invalid options for provider deployer: "team" is required (a string)')
+    await expect
+      .poll(() => page.textContent('[data-testid="status"]'))
+      .toBe('Error 400 (invalid_options): invalid options for provider deployer: "team" is required (a string)')
     await page.fill('[data-testid="option-team"]', 'Platform')
     await page.click('[data-testid="run"]')
     await expect.poll(() => page.textContent('[data-testid="status"]')).toBe('Skipped: ping is not posted')
     await page.fill('[data-testid="payload"]', '{"type":"deploy"}')
     await page.click('[data-testid="run"]')
-    await expect.poll(() => page.textContent('[data-testid="status"]')).toBe('Error 422 (invalid_payload): invalid deployer payload for event "deploy": field "user" must be a string')
+    await expect
+      .poll(() => page.textContent('[data-testid="status"]'))
+      .toBe('Error 422 (invalid_payload): invalid deployer payload for event "deploy": field "user" must be a string')
     expect(await page.locator('[data-testid="post"]').count()).toBe(0)
     await page.close()
   })
@@ -156,18 +177,49 @@ describe('playground API', () => {
     registerPlayground(app, [{ integration: new Deployer(), fixturesDir: fileURLToPath(new URL('./fixtures/playground/', import.meta.url)) }])
     const list = (await app.inject('/playground/api/providers')).json()
     expect(list).toMatchObject([{ id: 'deployer', name: 'Deployer', fixtures: ['deploy__production'], eventHeader: null }])
-    expect((await app.inject('/playground/api/fixtures/deployer/deploy__production')).json()).toMatchObject({ name: 'deploy__production', event: 'deploy', headers: {} })
+    expect((await app.inject('/playground/api/fixtures/deployer/deploy__production')).json()).toMatchObject({
+      name: 'deploy__production',
+      event: 'deploy',
+      headers: {},
+    })
     expect((await app.inject('/playground/api/fixtures/deployer/..%2F..%2Fpackage')).statusCode).toBe(404)
     expect((await app.inject('/playground/api/fixtures/nope/x__y')).statusCode).toBe(404)
     const page = await app.inject('/playground')
     expect(page.headers['content-security-policy']).toContain("script-src 'self'")
     expect(page.body).toContain('<script src="/playground/app.js" defer></script>')
-    const preview = await app.inject({ method: 'POST', url: '/playground/api/preview', payload: { provider: 'deployer', body: '{"type":"other"}', options: { team: 'x' } } })
+    const preview = await app.inject({
+      method: 'POST',
+      url: '/playground/api/preview',
+      payload: { provider: 'deployer', body: '{"type":"other"}', options: { team: 'x' } },
+    })
     expect(preview.json()).toEqual({ kind: 'skipped', provider: 'deployer', event: 'other', reason: 'other is not posted' })
-    const filtered = await app.inject({ method: 'POST', url: '/playground/api/preview', payload: { provider: 'deployer', body: JSON.stringify({ type: 'deploy', user: 'Ada', url: 'https://deploys.example/web/42', app: 'web', environment: 'production', message: 'm', image: 'https://deploys.example/i.png' }), options: { team: 'x', environments: 'staging' } } })
-    expect(filtered.json()).toEqual({ kind: 'filtered', provider: 'deployer', event: 'deploy', reason: 'environment "production" is not in environments (staging)' })
+    const filtered = await app.inject({
+      method: 'POST',
+      url: '/playground/api/preview',
+      payload: {
+        provider: 'deployer',
+        body: JSON.stringify({
+          type: 'deploy',
+          user: 'Ada',
+          url: 'https://deploys.example/web/42',
+          app: 'web',
+          environment: 'production',
+          message: 'm',
+          image: 'https://deploys.example/i.png',
+        }),
+        options: { team: 'x', environments: 'staging' },
+      },
+    })
+    expect(filtered.json()).toEqual({
+      kind: 'filtered',
+      provider: 'deployer',
+      event: 'deploy',
+      reason: 'environment "production" is not in environments (staging)',
+    })
     expect((await app.inject({ method: 'POST', url: '/playground/api/preview', payload: { provider: 'deployer', body: 1 } })).statusCode).toBe(400)
-    expect((await app.inject({ method: 'POST', url: '/playground/api/preview', payload: { provider: 'deployer', body: '{}', headers: [] } })).statusCode).toBe(400)
+    expect((await app.inject({ method: 'POST', url: '/playground/api/preview', payload: { provider: 'deployer', body: '{}', headers: [] } })).statusCode).toBe(
+      400,
+    )
     await app.close()
   })
 })

@@ -55,8 +55,14 @@ describe('previewWebhook', () => {
   it('reports validation, option and body errors as the server would answer them', async () => {
     const invalid = await previewWebhook(echo, { body: '{}', event: 'opened', options: { project: 'p' } })
     expect(invalid).toMatchObject({ kind: 'error', status: 422, error: 'invalid_result' })
-    expect(formatPreview(invalid)).toMatch(/^error \(422 invalid_result\): provider echo returned an invalid result for event "opened": result has neither references nor a conversation/)
-    expect(await previewWebhook(echo, { body: '{}', event: 'opened' })).toMatchObject({ kind: 'error', status: 400, message: 'invalid options for provider echo: "project" is required (a string)' })
+    expect(formatPreview(invalid)).toMatch(
+      /^error \(422 invalid_result\): provider echo returned an invalid result for event "opened": result has neither references nor a conversation/,
+    )
+    expect(await previewWebhook(echo, { body: '{}', event: 'opened' })).toMatchObject({
+      kind: 'error',
+      status: 400,
+      message: 'invalid options for provider echo: "project" is required (a string)',
+    })
     expect(await previewWebhook(echo, { body: '{"a":', options: { project: 'p' } })).toMatchObject({ kind: 'error', status: 400, error: 'invalid_body' })
   })
 

@@ -11,7 +11,11 @@ describe('loadProviders', () => {
     const host = project(
       [
         { name: 'acme-provider', provider: 'acme', code: providerClass('acme') },
-        { name: '@scope/beta', provider: 'beta', code: `${providerClass('beta', 'Beta')}\n` .replace('export default class Beta', 'class Beta') + 'export default new Beta()\n' },
+        {
+          name: '@scope/beta',
+          provider: 'beta',
+          code: `${providerClass('beta', 'Beta')}\n`.replace('export default class Beta', 'class Beta') + 'export default new Beta()\n',
+        },
         { name: 'left-pad', code: 'export default 1' },
       ],
       ['not-installed'],

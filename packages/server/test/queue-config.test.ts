@@ -78,7 +78,8 @@ describe('configuration of the queue', () => {
       ],
       marginMs: 250,
     })
-    for (const wrong of ['5', 'x,300/60s', '5,300', '5,0/60s', '5,300/60y']) expect(() => parseRateLimits(wrong)).toThrow(/MISSIVE_RATE_LIMITS must be requests at once/)
+    for (const wrong of ['5', 'x,300/60s', '5,300', '5,0/60s', '5,300/60y'])
+      expect(() => parseRateLimits(wrong)).toThrow(/MISSIVE_RATE_LIMITS must be requests at once/)
   })
 
   it('creates DATA_DIR readable by the server’s user only, with the key it generates', () => {
@@ -117,7 +118,11 @@ describe('the HTTP layer on a real queue', () => {
       await queue.close()
       const closed = await app.inject({ method: 'GET', url: '/readyz' })
       expect(closed.statusCode).toBe(503)
-      expect(closed.json()).toEqual({ error: 'not_ready', queue: 'sqlite', message: 'the delivery queue (sqlite) cannot accept work right now: the queue is closed' })
+      expect(closed.json()).toEqual({
+        error: 'not_ready',
+        queue: 'sqlite',
+        message: 'the delivery queue (sqlite) cannot accept work right now: the queue is closed',
+      })
     } finally {
       await app.close()
       await queue.close()

@@ -50,7 +50,9 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL backend', () => {
       const order = new Map<string, string[]>()
       for (let i = 0; i < 120; i++) {
         const conversation = `race-${i % 12}`
-        const { ids } = (await queues[i % count]!.enqueue(delivery(`race-${i}`, [post(conversation, `${conversation} #${i}`)], `token-${i % 3}`))) as { ids: string[] }
+        const { ids } = (await queues[i % count]!.enqueue(delivery(`race-${i}`, [post(conversation, `${conversation} #${i}`)], `token-${i % 3}`))) as {
+          ids: string[]
+        }
         const id = ids[0]
         order.set(conversation, [...(order.get(conversation) ?? []), id!])
       }
@@ -184,59 +186,72 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL backend', () => {
 
     // A real server process, killed -9 with requests in flight: its posts go out again from another
     // instance once their lease has run out, and not a moment before.
-    it.skipIf(!existsSync(CLI) || !existsSync(FIXTURE))('hands a killed instance’s posts to another once their lease runs out, not before', { timeout: 60_000 }, async () => {
-      await sql('TRUNCATE missive_integrations.posts, missive_integrations.deliveries', [], database.url)
-      const standIn = await startMissiveStandIn()
-      standIn.handler = () => ({ hang: true })
-      const port = await freePort()
-      const child = spawn(process.execPath, [CLI, 'start'], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, ...env(), PORT: String(port), LEASE_SECONDS: '6', MISSIVE_API_BASE_URL: standIn.url, LOG_LEVEL: 'error', PROVIDERS: 'rollbar', PROJECT_DIR: join(REPO_ROOT, 'apps/bridge') },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      })
-      children.add(child)
-      try {
-        let stderr = ''
-        child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-        await vi.waitFor(() => expect(stderr).toContain('listening on'), { timeout: 15_000 })
-        const token = Buffer.from(JSON.stringify({ token: 'lease-token', options: {}, rollbar: { account: 'acme', project: 'web' } })).toString('base64')
-        const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { data: { item: Record<string, unknown> } }
-        for (let n = 0; n < 3; n++) {
-          const payload = structuredClone(fixture)
-          payload.data.item.id = 800_000_000 + n
-          payload.data.item.title = `lease-marker-${n}`
-          const response = await fetch(`http://127.0.0.1:${port}/rollbar?t=${encodeURIComponent(token)}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(payload),
-          })
-          expect(response.status).toBe(202)
-        }
-        await vi.waitFor(() => expect(standIn.requests).toHaveLength(3), { timeout: 10_000 })
-        const exited = new Promise((resolve) => child.once('exit', resolve))
-        child.kill('SIGKILL')
-        await exited
-
-        const { rows } = await sql("SELECT due_at, claimed_by FROM missive_integrations.posts WHERE state = 'in_flight'", [], database.url)
-        expect(rows).toHaveLength(3)
-        const leaseEnd = Math.min(...rows.map((row) => Number(row.due_at)))
-        const survivor = await openPostgresQueue({ connectionString: database.url })
+    it.skipIf(!existsSync(CLI) || !existsSync(FIXTURE))(
+      'hands a killed instance’s posts to another once their lease runs out, not before',
+      { timeout: 60_000 },
+      async () => {
+        await sql('TRUNCATE missive_integrations.posts, missive_integrations.deliveries', [], database.url)
+        const standIn = await startMissiveStandIn()
+        standIn.handler = () => ({ hang: true })
+        const port = await freePort()
+        const child = spawn(process.execPath, [CLI, 'start'], {
+          cwd: REPO_ROOT,
+          env: {
+            ...process.env,
+            ...env(),
+            PORT: String(port),
+            LEASE_SECONDS: '6',
+            MISSIVE_API_BASE_URL: standIn.url,
+            LOG_LEVEL: 'error',
+            PROVIDERS: 'rollbar',
+            PROJECT_DIR: join(REPO_ROOT, 'apps/bridge'),
+          },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        })
+        children.add(child)
         try {
-          expect(await survivor.claim({ now: leaseEnd - 1, limit: 10, limits: ROOMY })).toEqual([])
-          const resumed = await survivor.claim({ now: Math.max(...rows.map((row) => Number(row.due_at))), limit: 10, limits: ROOMY })
-          expect(resumed.map((item) => [item.attempt, item.resumed])).toEqual([
-            [2, true],
-            [2, true],
-            [2, true],
-          ])
-          expect(resumed.map((item) => JSON.stringify(item.post)).join(' ')).toMatch(/lease-marker-0.*lease-marker-1.*lease-marker-2/s)
+          let stderr = ''
+          child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+          await vi.waitFor(() => expect(stderr).toContain('listening on'), { timeout: 15_000 })
+          const token = Buffer.from(JSON.stringify({ token: 'lease-token', options: {}, rollbar: { account: 'acme', project: 'web' } })).toString('base64')
+          const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { data: { item: Record<string, unknown> } }
+          for (let n = 0; n < 3; n++) {
+            const payload = structuredClone(fixture)
+            payload.data.item.id = 800_000_000 + n
+            payload.data.item.title = `lease-marker-${n}`
+            const response = await fetch(`http://127.0.0.1:${port}/rollbar?t=${encodeURIComponent(token)}`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(payload),
+            })
+            expect(response.status).toBe(202)
+          }
+          await vi.waitFor(() => expect(standIn.requests).toHaveLength(3), { timeout: 10_000 })
+          const exited = new Promise((resolve) => child.once('exit', resolve))
+          child.kill('SIGKILL')
+          await exited
+
+          const { rows } = await sql("SELECT due_at, claimed_by FROM missive_integrations.posts WHERE state = 'in_flight'", [], database.url)
+          expect(rows).toHaveLength(3)
+          const leaseEnd = Math.min(...rows.map((row) => Number(row.due_at)))
+          const survivor = await openPostgresQueue({ connectionString: database.url })
+          try {
+            expect(await survivor.claim({ now: leaseEnd - 1, limit: 10, limits: ROOMY })).toEqual([])
+            const resumed = await survivor.claim({ now: Math.max(...rows.map((row) => Number(row.due_at))), limit: 10, limits: ROOMY })
+            expect(resumed.map((item) => [item.attempt, item.resumed])).toEqual([
+              [2, true],
+              [2, true],
+              [2, true],
+            ])
+            expect(resumed.map((item) => JSON.stringify(item.post)).join(' ')).toMatch(/lease-marker-0.*lease-marker-1.*lease-marker-2/s)
+          } finally {
+            await survivor.close()
+          }
         } finally {
-          await survivor.close()
+          child.kill('SIGKILL')
+          await standIn.close()
         }
-      } finally {
-        child.kill('SIGKILL')
-        await standIn.close()
-      }
-    })
+      },
+    )
   })
 })

@@ -51,7 +51,9 @@ describe('SqliteQueue files', () => {
     await open(dir)
     const second = await openSqliteQueue({ dataDir: dir }).catch((error: unknown) => error)
     expect(second).toBeInstanceOf(QueueLockedError)
-    expect((second as Error).message).toMatch(/another missive-integrations server is already running on DATA_DIR .*two servers on one queue file would post every webhook twice.*DATABASE_URL/)
+    expect((second as Error).message).toMatch(
+      /another missive-integrations server is already running on DATA_DIR .*two servers on one queue file would post every webhook twice.*DATABASE_URL/,
+    )
   })
 
   it('lets the CLI open the file next to the server without taking back the server’s posts in flight', async () => {
@@ -202,7 +204,9 @@ describe('SqliteQueue upgrades', () => {
     const newer = new Database(join(dir, 'queue.sqlite'))
     newer.pragma('user_version = 99')
     newer.close()
-    await expect(openSqliteQueue({ dataDir: dir })).rejects.toThrow(/queue.sqlite has schema version 99, newer than this server knows \(4\); upgrade the server/)
+    await expect(openSqliteQueue({ dataDir: dir })).rejects.toThrow(
+      /queue.sqlite has schema version 99, newer than this server knows \(4\); upgrade the server/,
+    )
     // The lock went with the failed open: a fixed server can start.
     const db = new Database(join(dir, 'queue.sqlite'))
     db.pragma('user_version = 0')

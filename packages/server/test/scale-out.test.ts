@@ -85,7 +85,11 @@ describe.skipIf(!DATABASE_URL || !existsSync(CLI) || !existsSync(FIXTURE))('scal
         // Round robin over the instances still up, as a load balancer does once its health check fails.
         const port = [...live][turn++ % live.size]!
         try {
-          const response = await fetch(`http://127.0.0.1:${port}/rollbar?t=${encodeURIComponent(token)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+          const response = await fetch(`http://127.0.0.1:${port}/rollbar?t=${encodeURIComponent(token)}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+          })
           const answer = (await response.json()) as { status?: string }
           if (response.status === 202 || (response.status === 200 && answer.status === 'duplicate')) {
             accepted.add(n)
@@ -182,14 +186,21 @@ describe.skipIf(!DATABASE_URL || !existsSync(CLI) || !existsSync(FIXTURE))('scal
       doubledBySurvivors: doubledBySurvivors.length,
       survivorTimeouts: timeouts,
       maxConcurrentPerToken: Math.max(...perToken.map((token) => token.concurrent)),
-      maxPerWindow: limits.windows.map((window, i) => ({ limit: window.limit, windowMs: window.windowMs, max: Math.max(...perToken.map((token) => token.windows[i]!)) })),
+      maxPerWindow: limits.windows.map((window, i) => ({
+        limit: window.limit,
+        windowMs: window.windowMs,
+        max: Math.max(...perToken.map((token) => token.windows[i]!)),
+      })),
     }
     console.log(`scale-out figures: ${JSON.stringify(figures)}`)
     if (process.env.SCALE_DEBUG) {
       const start = standIn.requests[0]!.receivedAt
       console.log('ingest s', (ingestedAt - start) / 1000, 'kill s', (killedAt! - start) / 1000, 'last s', (standIn.requests.at(-1)!.receivedAt - start) / 1000)
       for (const n of [...doubledBySurvivors, ...twice].slice(0, 15)) {
-        console.log(n, standIn.requests.filter((r) => markersOf([r])[0] === n).map((r) => [((r.receivedAt - start) / 1000).toFixed(2), r.status, r.via]))
+        console.log(
+          n,
+          standIn.requests.filter((r) => markersOf([r])[0] === n).map((r) => [((r.receivedAt - start) / 1000).toFixed(2), r.status, r.via]),
+        )
       }
     }
 

@@ -17,7 +17,12 @@ const hostProject = join(here, '..', '..', '..', 'apps', 'bridge')
 const TOKEN = 'missive-e2e-token'
 const SECRET = 'github-e2e-secret'
 const push = JSON.stringify(
-  (JSON.parse(readFileSync(join(here, '..', 'node_modules', '@octokit', 'webhooks-examples', 'api.github.com', 'index.json'), 'utf8')) as { name: string; examples: { ref: string; commits: unknown[] }[] }[])
+  (
+    JSON.parse(readFileSync(join(here, '..', 'node_modules', '@octokit', 'webhooks-examples', 'api.github.com', 'index.json'), 'utf8')) as {
+      name: string
+      examples: { ref: string; commits: unknown[] }[]
+    }[]
+  )
     .find((e) => e.name === 'push')!
     .examples.find((e) => e.ref.startsWith('refs/heads/') && e.commits.length > 0),
 )
@@ -80,7 +85,7 @@ describe.skipIf(!existsSync(cli))('missive-integrations start (built)', () => {
     })
 
   it('prints where it listens and which providers it loaded', () => {
-    expect(stderr).toMatch(new RegExp(`listening on http://127\\.0\\.0\\.1:\\d+ with providers: ${bridgeProviderIds().join(", ")}(\\s|$)`))
+    expect(stderr).toMatch(new RegExp(`listening on http://127\\.0\\.0\\.1:\\d+ with providers: ${bridgeProviderIds().join(', ')}(\\s|$)`))
   })
 
   it('uses the SQLite queue in DATA_DIR, and a second server on that DATA_DIR refuses to start', async () => {

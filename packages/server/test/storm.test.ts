@@ -115,7 +115,10 @@ function dataDir(): string {
   return dir
 }
 
-async function servers(count: number, queue: () => Promise<{ dataDir: string } | { databaseUrl: string }>): Promise<{ bases: string[]; children: ChildProcess[] }> {
+async function servers(
+  count: number,
+  queue: () => Promise<{ dataDir: string } | { databaseUrl: string }>,
+): Promise<{ bases: string[]; children: ChildProcess[] }> {
   const store = await queue()
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()))
   const bases = ports.map((port) => `http://127.0.0.1:${port}`)
@@ -141,57 +144,71 @@ const backends = [
 
 describe.skipIf(!existsSync(CLI) || !existsSync(OCCURRENCE))('a storm of one item’s occurrences', () => {
   for (const backend of backends) {
-    it(`reaches Missive as a handful of posts whose digests count all ${STORM}, and another conversation’s post still goes out at once (${backend.name}, ${backend.instances} instance(s))`, { timeout: 120_000 }, async () => {
-      standIn.delayMs = 20
-      const { bases } = await servers(backend.instances, backend.queue)
-      let otherAcknowledged: number | undefined
-      const started = Date.now()
-      const accepted = await storm(
-        () => bases,
-        STORM,
-        async (count) => {
-          if (count !== STORM / 4) return
-          // A quarter into the storm: a new item on the same token, another conversation.
-          const payload = structuredClone(newItem)
-          payload.data.item.id = OTHER_ITEM
-          const response = await fetch(`${bases[0]}/rollbar?t=${encodeURIComponent(endpoint)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) })
-          expect(response.status).toBe(202)
-          otherAcknowledged = Date.now()
-        },
-      )
-      const ingestMs = Date.now() - started
-      expect(accepted).toBe(STORM)
-      const requests = await waitForCount(STORM)
+    it(
+      `reaches Missive as a handful of posts whose digests count all ${STORM}, and another conversation’s post still goes out at once (${backend.name}, ${backend.instances} instance(s))`,
+      { timeout: 120_000 },
+      async () => {
+        standIn.delayMs = 20
+        const { bases } = await servers(backend.instances, backend.queue)
+        let otherAcknowledged: number | undefined
+        const started = Date.now()
+        const accepted = await storm(
+          () => bases,
+          STORM,
+          async (count) => {
+            if (count !== STORM / 4) return
+            // A quarter into the storm: a new item on the same token, another conversation.
+            const payload = structuredClone(newItem)
+            payload.data.item.id = OTHER_ITEM
+            const response = await fetch(`${bases[0]}/rollbar?t=${encodeURIComponent(endpoint)}`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(payload),
+            })
+            expect(response.status).toBe(202)
+            otherAcknowledged = Date.now()
+          },
+        )
+        const ingestMs = Date.now() - started
+        expect(accepted).toBe(STORM)
+        const requests = await waitForCount(STORM)
 
-      const other = standIn.accepted.find((request) => request.body.posts.references?.includes(`<rollbar/${OTHER_ITEM}@missive-integrations>`))
-      expect(other).toBeDefined()
-      const otherLatencyMs = other!.receivedAt - otherAcknowledged!
-      const digests = requests.filter((request) => occurrencesIn(request) > 1 || /more occurrence/.test(request.body.posts.attachments?.[0]?.text ?? ''))
-      const figures = {
-        backend: backend.name,
-        instances: backend.instances,
-        webhooks: STORM,
-        ingestMs,
-        posts: requests.length,
-        digests: digests.length,
-        counted: requests.reduce((sum, request) => sum + occurrencesIn(request), 0),
-        otherConversationLatencyMs: otherLatencyMs,
-      }
-      console.log(`storm figures: ${JSON.stringify(figures)}`)
-      // Every occurrence counted once: as a post of its own or in a digest.
-      expect(figures.counted).toBe(STORM)
-      // At most burst_limit posts and one digest per window of burst_window seconds.
-      const windows = Math.ceil((ingestMs + 1_000) / (BURST.burst_window * 1000)) + 1
-      expect(requests.length).toBeLessThanOrEqual(windows * (BURST.burst_limit + 1))
-      expect(requests.length).toBeLessThanOrEqual(40)
-      expect(digests.length).toBeGreaterThan(0)
-      // The storm's conversation holds one post at a time: the other conversation does not wait for it.
-      expect(otherLatencyMs).toBeLessThan(2_000)
-      for (const digest of digests) {
-        expect(digest.body.posts).toMatchObject({ username: 'Rollbar', references: [`<rollbar/${STORM_ITEM}@missive-integrations>`], conversation_color: '#c00' })
-        expect(digest.body.posts.attachments?.[0]?.text).toMatch(/^\*[\d,]+ more occurrences\* of <https:\/\/rollbar\.com\/acme\/web\/items\/42\|.+> (between|at) .+ UTC\nLevels: error [\d,]+\nEnvironments: production [\d,]+$/)
-      }
-    })
+        const other = standIn.accepted.find((request) => request.body.posts.references?.includes(`<rollbar/${OTHER_ITEM}@missive-integrations>`))
+        expect(other).toBeDefined()
+        const otherLatencyMs = other!.receivedAt - otherAcknowledged!
+        const digests = requests.filter((request) => occurrencesIn(request) > 1 || /more occurrence/.test(request.body.posts.attachments?.[0]?.text ?? ''))
+        const figures = {
+          backend: backend.name,
+          instances: backend.instances,
+          webhooks: STORM,
+          ingestMs,
+          posts: requests.length,
+          digests: digests.length,
+          counted: requests.reduce((sum, request) => sum + occurrencesIn(request), 0),
+          otherConversationLatencyMs: otherLatencyMs,
+        }
+        console.log(`storm figures: ${JSON.stringify(figures)}`)
+        // Every occurrence counted once: as a post of its own or in a digest.
+        expect(figures.counted).toBe(STORM)
+        // At most burst_limit posts and one digest per window of burst_window seconds.
+        const windows = Math.ceil((ingestMs + 1_000) / (BURST.burst_window * 1000)) + 1
+        expect(requests.length).toBeLessThanOrEqual(windows * (BURST.burst_limit + 1))
+        expect(requests.length).toBeLessThanOrEqual(40)
+        expect(digests.length).toBeGreaterThan(0)
+        // The storm's conversation holds one post at a time: the other conversation does not wait for it.
+        expect(otherLatencyMs).toBeLessThan(2_000)
+        for (const digest of digests) {
+          expect(digest.body.posts).toMatchObject({
+            username: 'Rollbar',
+            references: [`<rollbar/${STORM_ITEM}@missive-integrations>`],
+            conversation_color: '#c00',
+          })
+          expect(digest.body.posts.attachments?.[0]?.text).toMatch(
+            /^\*[\d,]+ more occurrences\* of <https:\/\/rollbar\.com\/acme\/web\/items\/42\|.+> (between|at) .+ UTC\nLevels: error [\d,]+\nEnvironments: production [\d,]+$/,
+          )
+        }
+      },
+    )
   }
 
   it('loses no count when the server is killed -9 in the middle of the storm (sqlite)', { timeout: 120_000 }, async () => {

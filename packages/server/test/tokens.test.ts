@@ -80,7 +80,9 @@ describe('legacy tokens', () => {
 
   it('is refused when legacy tokens are off, and a missing token is its own error', () => {
     expect(() => resolveEndpoint('github', legacy({ token: TOKEN }), { key: KEY, legacyTokens: false })).toThrow(/LEGACY_TOKENS=false/)
-    expect(() => resolveEndpoint('github', undefined, { key: KEY, legacyTokens: true })).toThrow(expect.objectContaining({ code: 'missing_token', status: 401 }))
+    expect(() => resolveEndpoint('github', undefined, { key: KEY, legacyTokens: true })).toThrow(
+      expect.objectContaining({ code: 'missing_token', status: 401 }),
+    )
     expect(resolveEndpoint('github', legacy({ token: TOKEN }), { key: KEY, legacyTokens: true }).token).toBe(TOKEN)
   })
 })

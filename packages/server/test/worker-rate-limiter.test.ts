@@ -90,7 +90,14 @@ describe('rate limits (lane math)', () => {
   })
 
   it('never exceeds any limit, whatever the timing of requests and answers (property)', () => {
-    const limits: RateLimits = rateLimits({ concurrency: 3, windows: [{ limit: 5, windowMs: 100 }, { limit: 12, windowMs: 1_000 }], marginMs: 0 })
+    const limits: RateLimits = rateLimits({
+      concurrency: 3,
+      windows: [
+        { limit: 5, windowMs: 100 },
+        { limit: 12, windowMs: 1_000 },
+      ],
+      marginMs: 0,
+    })
     const step = fc.oneof(
       fc.record({ kind: fc.constant('acquire' as const), token: fc.constantFrom('a', 'b'), count: fc.integer({ min: 1, max: 4 }) }),
       fc.record({ kind: fc.constant('release' as const), token: fc.constantFrom('a', 'b') }),
@@ -99,8 +106,14 @@ describe('rate limits (lane math)', () => {
     )
     fc.assert(
       fc.property(fc.array(step, { maxLength: 300 }), (steps) => {
-        const lanes = new Map<string, Lane>([['a', lane()], ['b', lane()]])
-        const starts = new Map<string, number[]>([['a', []], ['b', []]])
+        const lanes = new Map<string, Lane>([
+          ['a', lane()],
+          ['b', lane()],
+        ])
+        const starts = new Map<string, number[]>([
+          ['a', []],
+          ['b', []],
+        ])
         let now = 0
         for (const s of steps) {
           if (s.kind === 'advance') now += s.ms

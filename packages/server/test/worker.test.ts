@@ -25,7 +25,12 @@ let dir: string
 let queue: SqliteQueue
 const workers: DeliveryWorker[] = []
 let logLines: string[] = []
-let events: { delivered: unknown[]; retried: Array<{ failure: string; delayMs: number; attempts: number }>; deadLettered: Array<{ reason: string }>; resent: Array<{ attempts: number }> }
+let events: {
+  delivered: unknown[]
+  retried: Array<{ failure: string; delayMs: number; attempts: number }>
+  deadLettered: Array<{ reason: string }>
+  resent: Array<{ attempts: number }>
+}
 
 beforeAll(async () => {
   standIn = await startMissiveStandIn()
@@ -119,7 +124,10 @@ describe('DeliveryWorker', () => {
   it('does not post a follow-up into the conversation its first post landed in', async () => {
     // The first post lands in conversation "landed"; the commit that links "landed" is not posted
     // there again, the one that links another conversation is.
-    standIn.handler = (request) => ({ status: 201, body: { posts: { id: `p-${request.index}`, conversation: request.body.posts.text === 'push' ? 'landed' : 'elsewhere' } } })
+    standIn.handler = (request) => ({
+      status: 201,
+      body: { posts: { id: `p-${request.index}`, conversation: request.body.posts.text === 'push' ? 'landed' : 'elsewhere' } },
+    })
     const follow = (conversation: string, text: string): MissivePost => ({ ...post('x', text), references: undefined, conversation })
     await enqueue([post('repo/main', 'push'), follow('landed', 'same conversation'), follow('other', 'other conversation')])
     const worker = startWorker()

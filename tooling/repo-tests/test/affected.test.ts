@@ -16,7 +16,10 @@ function affectedTurboArgs(base: string): string[] {
   const line = script.split('\n').find((l) => /\bturbo run\b/.test(l) && l.includes('$base'))
   if (!line) throw new Error('.ci/run has no `turbo run … --filter="...[$base]"` line for pull requests')
   // The line is simple enough for a plain split: words, some in double quotes, no escapes.
-  const words = line.trim().split(/\s+/).map((w) => w.replace(/"/g, '').replaceAll('$base', base))
+  const words = line
+    .trim()
+    .split(/\s+/)
+    .map((w) => w.replace(/"/g, '').replaceAll('$base', base))
   return words.slice(words.indexOf('turbo') + 1)
 }
 
@@ -43,7 +46,10 @@ describe('turbo selection for a pull request', () => {
     scratch.commit(files)
     const json = scratch.run(join(BIN, 'turbo'), [...affectedTurboArgs('HEAD^'), '--dry=json'], { TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' })
     const run = JSON.parse(json.slice(json.indexOf('{'))) as DryRun
-    return run.tasks.filter((t) => t.command !== '<NONEXISTENT>').map((t) => t.taskId).sort()
+    return run.tasks
+      .filter((t) => t.command !== '<NONEXISTENT>')
+      .map((t) => t.taskId)
+      .sort()
   }
 
   const repoTests = [`${REPO_TESTS}#lint`, `${REPO_TESTS}#test`, `${REPO_TESTS}#typecheck`]
@@ -65,15 +71,20 @@ describe('turbo selection for a pull request', () => {
     }
   })
 
-  it.each(['package.json', 'tsconfig.base.json', 'eslint.config.js', 'vitest.shared.ts', 'tsup.provider.ts'])('a change to the shared %s runs every package', (file) => {
-    const previous = readFileSync(join(REPO_ROOT, file), 'utf8')
-    const changed = file.endsWith('.json') ? `${JSON.stringify({ ...JSON.parse(previous), description: `changed ${file}` }, null, 2)}\n` : `${previous}// changed\n`
-    const tasks = tasksFor({ [file]: changed })
-    for (const dir of workspaceDirs()) {
-      const manifest = JSON.parse(readFileSync(join(REPO_ROOT, dir, 'package.json'), 'utf8')) as { name: string; scripts?: Record<string, string> }
-      if (manifest.scripts?.test) expect(tasks, `${file} → ${manifest.name}`).toContain(`${manifest.name}#test`)
-    }
-  })
+  it.each(['package.json', 'tsconfig.base.json', 'eslint.config.js', 'vitest.shared.ts', 'tsup.provider.ts'])(
+    'a change to the shared %s runs every package',
+    (file) => {
+      const previous = readFileSync(join(REPO_ROOT, file), 'utf8')
+      const changed = file.endsWith('.json')
+        ? `${JSON.stringify({ ...JSON.parse(previous), description: `changed ${file}` }, null, 2)}\n`
+        : `${previous}// changed\n`
+      const tasks = tasksFor({ [file]: changed })
+      for (const dir of workspaceDirs()) {
+        const manifest = JSON.parse(readFileSync(join(REPO_ROOT, dir, 'package.json'), 'utf8')) as { name: string; scripts?: Record<string, string> }
+        if (manifest.scripts?.test) expect(tasks, `${file} → ${manifest.name}`).toContain(`${manifest.name}#test`)
+      }
+    },
+  )
 
   it('a change outside every package (docs, workflows, the template) runs the repository checks', () => {
     const tasks = tasksFor({ 'README.md': 'changed\n', 'templates/provider/src/index.ts': '// changed\n' })

@@ -114,7 +114,9 @@ describe('Dockerfile', () => {
   })
 
   it('leaves dependencies, builds and local data out of the build context', () => {
-    const ignored = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim())
+    const ignored = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
     expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '/data', '.git']))
   })
 })

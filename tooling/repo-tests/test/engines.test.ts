@@ -30,7 +30,11 @@ const published = workspaceDirs()
 
 /** `engines.node` of every package a published package installs (its production dependencies, transitively). */
 function productionEngines(name: string): Map<string, string> {
-  const output = execFileSync('pnpm', ['--filter', name, 'list', '--prod', '--depth', 'Infinity', '--json'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+  const output = execFileSync('pnpm', ['--filter', name, 'list', '--prod', '--depth', 'Infinity', '--json'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
   const engines = new Map<string, string>()
   const walk = (deps: Record<string, Listed> | undefined) => {
     for (const [dep, listed] of Object.entries(deps ?? {})) {

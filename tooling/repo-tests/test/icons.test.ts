@@ -8,7 +8,10 @@ import { iconProblems, pngSize } from './support/png.ts'
 
 const providers = readdirSync(join(REPO_ROOT, 'packages'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join(REPO_ROOT, 'packages', entry.name, 'package.json')))
-  .map((entry) => ({ dir: join(REPO_ROOT, 'packages', entry.name), manifest: JSON.parse(readFileSync(join(REPO_ROOT, 'packages', entry.name, 'package.json'), 'utf8')) as Manifest }))
+  .map((entry) => ({
+    dir: join(REPO_ROOT, 'packages', entry.name),
+    manifest: JSON.parse(readFileSync(join(REPO_ROOT, 'packages', entry.name, 'package.json'), 'utf8')) as Manifest,
+  }))
   .filter(({ manifest }) => manifest.missiveIntegrations !== undefined)
 
 it('finds the providers', () => {

@@ -111,7 +111,11 @@ describe('new-provider creates a provider package', () => {
     const before = JSON.parse(hostManifestBefore) as Record<string, Record<string, string>>
     const after = read(join(root, HOST_MANIFEST))
     const dependencies: Record<string, string> = { ...before.dependencies, '@missive-integrations/provider-status-page': 'workspace:^' }
-    const sorted = Object.fromEntries(Object.keys(dependencies).sort().map((name) => [name, dependencies[name]]))
+    const sorted = Object.fromEntries(
+      Object.keys(dependencies)
+        .sort()
+        .map((name) => [name, dependencies[name]]),
+    )
     expect(after).toBe(`${JSON.stringify({ ...before, dependencies: sorted }, null, 2)}\n`)
     expect(Object.keys(JSON.parse(after) as object)).toEqual(Object.keys(before))
     // Never the root: a root that depends on workspace packages makes turbo run everything for any change.
@@ -138,7 +142,21 @@ describe('new-provider creates a provider package', () => {
     expect(packedProblems(packed)).toEqual([])
     expect(await publintProblems(packed.tarball)).toEqual([])
     expect(metadataProblems(packed.manifest, 'packages/provider-status-page', rootRepository())).toEqual([])
-    expect(packed.files).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'assets/README.md', 'assets/icon.png', 'dist/index.d.ts', 'dist/index.js', 'dist/index.js.map', 'fixtures/README.md', 'fixtures/item.created__basic.headers.json', 'fixtures/item.created__basic.json', 'fixtures/ping__basic.json', 'package.json'])
+    expect(packed.files).toEqual([
+      'CHANGELOG.md',
+      'LICENSE',
+      'README.md',
+      'assets/README.md',
+      'assets/icon.png',
+      'dist/index.d.ts',
+      'dist/index.js',
+      'dist/index.js.map',
+      'fixtures/README.md',
+      'fixtures/item.created__basic.headers.json',
+      'fixtures/item.created__basic.json',
+      'fixtures/ping__basic.json',
+      'package.json',
+    ])
     // Five whole tool runs one after another, while turbo runs the server's process tests beside
     // them on a 2-core machine: a minute is not enough there. A limit, not a speed target.
   }, 240_000)

@@ -6,7 +6,17 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { REPO_ROOT, metadataProblems, pack, packedProblems, publintProblems, readPackedBytes, rootRepository, type Manifest, type Packed } from './support/packed.ts'
+import {
+  REPO_ROOT,
+  metadataProblems,
+  pack,
+  packedProblems,
+  publintProblems,
+  readPackedBytes,
+  rootRepository,
+  type Manifest,
+  type Packed,
+} from './support/packed.ts'
 import { iconProblems } from './support/png.ts'
 
 const publicPackages = readdirSync(join(REPO_ROOT, 'packages'), { withFileTypes: true })

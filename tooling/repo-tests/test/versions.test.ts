@@ -12,7 +12,10 @@ import { releasePlan, versionPolicyProblems, type Bump, type WorkspaceManifest }
 const manifests = workspaceDirs().map((dir) => JSON.parse(readFileSync(join(REPO_ROOT, dir, 'package.json'), 'utf8')) as WorkspaceManifest)
 const publicNames = manifests.filter((m) => !m.private).map((m) => m.name)
 const CORE = '@missive-integrations/core'
-const dependentsOfCore = manifests.filter((m) => !m.private && m.peerDependencies?.[CORE]).map((m) => m.name).sort()
+const dependentsOfCore = manifests
+  .filter((m) => !m.private && m.peerDependencies?.[CORE])
+  .map((m) => m.name)
+  .sort()
 
 const scratches: Scratch[] = []
 afterAll(() => scratches.forEach((s) => s.remove()))
@@ -23,7 +26,9 @@ function planWith(extra: Record<string, Record<string, Bump>> = {}) {
   scratches.push(scratch)
   const files: Record<string, string> = {}
   for (const [id, bumps] of Object.entries(extra)) {
-    const frontmatter = Object.entries(bumps).map(([name, bump]) => `"${name}": ${bump}`).join('\n')
+    const frontmatter = Object.entries(bumps)
+      .map(([name, bump]) => `"${name}": ${bump}`)
+      .join('\n')
     files[`.changeset/${id}.md`] = `---\n${frontmatter}\n---\n\nA change made up by the test.\n`
   }
   if (Object.keys(files).length > 0) scratch.commit(files, 'made-up changesets')

@@ -49,7 +49,11 @@ function steps(workflow: Workflow): Step[] {
   return Object.values(workflow.jobs ?? {}).flatMap((job) => job.steps ?? [])
 }
 
-const files = existsSync(WORKFLOWS_DIR) ? readdirSync(WORKFLOWS_DIR).filter((f) => /\.ya?ml$/.test(f)).sort() : []
+const files = existsSync(WORKFLOWS_DIR)
+  ? readdirSync(WORKFLOWS_DIR)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+  : []
 
 it('has the CI and release workflows', () => {
   expect(files).toEqual(expect.arrayContaining(['ci.yml', 'release.yml']))

@@ -77,13 +77,14 @@ export interface Delivery {
 export type ExpectedPost = IntegrationResult
 
 /** A provider's signing, for fixtures delivered to an endpoint with a secret. */
-export type Signer = (
-  request: { body: string; headers: Record<string, string> },
-  secret: string,
-) => Record<string, string> | Promise<Record<string, string>>
+export type Signer = (request: { body: string; headers: Record<string, string> }, secret: string) => Record<string, string> | Promise<Record<string, string>>
 
 /** Build the request a sender would make for a fixture. */
-export function fixtureRequest(integration: Integration, fixture: Fixture, settings: { headers?: Record<string, string>; form?: boolean } = {}): WebhookRequest {
+export function fixtureRequest(
+  integration: Integration,
+  fixture: Fixture,
+  settings: { headers?: Record<string, string>; form?: boolean } = {},
+): WebhookRequest {
   const headers = { ...fixture.headers, ...settings.headers }
   const eventHeader = integration.eventHeader?.toLowerCase()
   const named = eventHeader !== undefined && Object.keys(headers).some((name) => name.toLowerCase() === eventHeader)
@@ -94,7 +95,8 @@ export function fixtureRequest(integration: Integration, fixture: Fixture, setti
 async function handled(integration: Integration, request: WebhookRequest, endpoint: Endpoint): Promise<{ event: string | undefined; outcome: KitOutcome }> {
   const { event, outcome } = await handleWebhook(integration, request, () => endpoint)
   if (outcome.kind === 'rejected' || outcome.kind === 'error') throw outcome.error
-  if (outcome.kind !== 'posts' && outcome.kind !== 'skipped' && outcome.kind !== 'filtered') throw new AssertionError({ message: `unexpected outcome ${outcome.kind} without a queue` })
+  if (outcome.kind !== 'posts' && outcome.kind !== 'skipped' && outcome.kind !== 'filtered')
+    throw new AssertionError({ message: `unexpected outcome ${outcome.kind} without a queue` })
   return { event, outcome }
 }
 
@@ -228,7 +230,12 @@ export function fixtureKit(integration: Integration, dir: FixturesDir, defaults:
     }
     const matches = typeof reason === 'string' ? outcome.reason === reason : reason.test(outcome.reason)
     if (!matches) {
-      throw new AssertionError({ message: `${kind === 'skipped' ? 'skip' : 'filter'} reason mismatch for ${name}`, actual: outcome.reason, expected: String(reason), operator: 'match' })
+      throw new AssertionError({
+        message: `${kind === 'skipped' ? 'skip' : 'filter'} reason mismatch for ${name}`,
+        actual: outcome.reason,
+        expected: String(reason),
+        operator: 'match',
+      })
     }
     return delivery
   }
@@ -250,7 +257,9 @@ export function fixtureKit(integration: Integration, dir: FixturesDir, defaults:
         tested.add(name)
         const { outcome } = await handled(integration, fixtureRequest(integration, loadFixture(dir, name), settings), endpoint)
         if (outcome.kind !== 'posts' || !outcome.delivery.burst) {
-          throw new AssertionError({ message: `expected ${name} to be a post that can fold into a burst digest, got ${outcome.kind === 'posts' ? `${outcome.posts.length} posts` : outcome.kind}` })
+          throw new AssertionError({
+            message: `expected ${name} to be a post that can fold into a burst digest, got ${outcome.kind === 'posts' ? `${outcome.posts.length} posts` : outcome.kind}`,
+          })
         }
         digest = outcome.delivery.burst.fold(digest?.state, BURST_START + i * 1000)
       }
@@ -281,7 +290,8 @@ export function coverageProblems(integration: Integration, fixtures: readonly Fi
   const missing = [...declared].filter((event) => !fixtureEvents.has(event))
   if (missing.length > 0) problems.push(`declared events with no fixture: ${missing.join(', ')} (add fixtures/<event>__<scenario>.json)`)
   const undeclared = [...fixtureEvents].filter((event) => !declared.has(event))
-  if (undeclared.length > 0) problems.push(`fixtures for events the provider does not declare: ${undeclared.join(', ')} (give them a handler or a skipped reason)`)
+  if (undeclared.length > 0)
+    problems.push(`fixtures for events the provider does not declare: ${undeclared.join(', ')} (give them a handler or a skipped reason)`)
   return problems
 }
 
@@ -317,4 +327,3 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
   }
   throw new AssertionError({ message: 'expected the promise to reject, but it resolved' })
 }
-

@@ -110,4 +110,3 @@ export function issueCommentDeleted({ p }: Delivery): ProcessOutput {
 function isPullRequest(issue: PayloadReader): boolean {
   return issue.has('pull_request') || /\/pull\/\d+$/.test(issue.string('html_url'))
 }
-

@@ -19,9 +19,10 @@ export function organization({ p, action = 'updated' }: Delivery): ProcessOutput
     case 'member_removed': {
       const who = userLink(p.object('membership.user'))
       const role = p.optionalString('membership.role')
-      text = action === 'member_added'
-        ? rich`${actor(p)} added ${who} to the organization${role ? ` as ${role}` : ''}`
-        : rich`${actor(p)} removed ${who} from the organization`
+      text =
+        action === 'member_added'
+          ? rich`${actor(p)} added ${who} to the organization${role ? ` as ${role}` : ''}`
+          : rich`${actor(p)} removed ${who} from the organization`
       break
     }
     case 'renamed':
@@ -87,7 +88,9 @@ function teamEdited(p: PayloadReader, name: RichText): RichText {
     const before = permissionLevel(permissionsFrom)
     const after = p.optionalObject('repository.permissions')
     const on = repo ? rich` on ${bold(repo)}` : rich``
-    parts.push(after ? rich`changed its access${on} from ${code(before)} to ${code(permissionLevel(after))}` : rich`changed its access${on} (was ${code(before)})`)
+    parts.push(
+      after ? rich`changed its access${on} from ${code(before)} to ${code(permissionLevel(after))}` : rich`changed its access${on} (was ${code(before)})`,
+    )
   }
   const done = parts.length > 0 ? join(parts, ', ') : rich`edited it`
   return rich`${actor(p)} edited team ${name}: ${done}`
@@ -95,7 +98,7 @@ function teamEdited(p: PayloadReader, name: RichText): RichText {
 
 /** A team's `privacy` as GitHub's settings name it: `closed` teams are visible to the whole organization. */
 function privacy(value: string | undefined): string {
-  return value === 'closed' ? 'visible' : value ?? 'unknown'
+  return value === 'closed' ? 'visible' : (value ?? 'unknown')
 }
 
 /**
@@ -118,13 +121,19 @@ export function sponsorship({ p, action = 'updated' }: Delivery): ProcessOutput 
   const sponsor = userLink(s.object('sponsor'))
   const tier = s.optionalString('tier.name')
   const text = rich`${sponsor} ${action === 'created' ? 'started sponsoring' : `${words(action)} for`} ${bold(sponsorable.string('login'))}${tier ? ` (${tier})` : ''}`
-  return sentence({ references: [`sponsors/${sponsorable.id('id')}`], subject: `[sponsors:${sponsorable.string('login')}]` }, text, action === 'created' ? COLORS.success : undefined)
+  return sentence(
+    { references: [`sponsors/${sponsorable.id('id')}`], subject: `[sponsors:${sponsorable.string('login')}]` },
+    text,
+    action === 'created' ? COLORS.success : undefined,
+  )
 }
 
 /** An item added to, archived in, or changed in an organization project. @see https://docs.github.com/en/webhooks/webhook-events-and-payloads#projects_v2_item */
 export function projectsV2Item({ p, action = 'updated' }: Delivery): ProcessOutput {
   const item = p.object('projects_v2_item')
-  const kind = words(item.optionalString('content_type') ?? 'item').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()
+  const kind = words(item.optionalString('content_type') ?? 'item')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
   const field = p.optionalString('changes.field_value.field_name')
   const verb = action === 'created' ? 'added' : action === 'converted' ? 'converted' : words(action)
   const text = field

@@ -1,4 +1,19 @@
-import { bold, code, codeLink, firstLine, join, lines, link, pluralize, rich, skip, type IntegrationResult, type PayloadReader, type ProcessOutput, type RichText } from '@missive-integrations/core'
+import {
+  bold,
+  code,
+  codeLink,
+  firstLine,
+  join,
+  lines,
+  link,
+  pluralize,
+  rich,
+  skip,
+  type IntegrationResult,
+  type PayloadReader,
+  type ProcessOutput,
+  type RichText,
+} from '@missive-integrations/core'
 import { SKIP_RULES } from '../events.js'
 import { actor, actorName, branchLink, branchThread, COLORS, commitLink, readRepo, shortSha, type Delivery, type Repo } from './shared.js'
 
@@ -18,7 +33,8 @@ export const MAX_FOLLOW_UPS = 20
  */
 // The path before /conversations/ is bounded: unbounded, a long run of link starts without one
 // would be rescanned from each start (quadratic in the message).
-const CONVERSATION_LINK = /(?:https|missive):\/\/mail\.missiveapp\.com\/#[^/\s]{1,100}[^\s]{0,200}?\/conversations\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi
+const CONVERSATION_LINK =
+  /(?:https|missive):\/\/mail\.missiveapp\.com\/#[^/\s]{1,100}[^\s]{0,200}?\/conversations\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi
 
 const MISSIVE_HOST = /mail\.missiveapp\.com/i
 
@@ -65,7 +81,11 @@ export function push({ p }: Delivery): ProcessOutput {
   const { followUps, unposted } = conversationReferences(repo, commits)
   const footer = unposted > 0 ? { footer: `${pluralize(unposted, 'more linked Missive conversation')} not notified (at most ${MAX_FOLLOW_UPS} per push)` } : {}
   const main: IntegrationResult = listed
-    ? { ...thread, notification: pretext.plain, attachment: { pretext: pretext.text, text: commitList(repo, commits, pusher, p.optionalString('compare')).text, color: COLORS.commit, ...footer } }
+    ? {
+        ...thread,
+        notification: pretext.plain,
+        attachment: { pretext: pretext.text, text: commitList(repo, commits, pusher, p.optionalString('compare')).text, color: COLORS.commit, ...footer },
+      }
     : { ...thread, notification: pretext.plain, attachment: { text: pretext.text, ...(color ? { color } : {}), ...footer } }
   return [main, ...followUps]
 }

@@ -65,7 +65,11 @@ export function repository({ p, action = 'updated' }: Delivery): ProcessOutput {
       text = rich`${actor(p)} made ${name} private`
       break
     case 'edited':
-      text = rich`${actor(p)} edited the settings of ${name}: ${Object.keys(p.optionalObject('changes')?.value ?? {}).map(words).join(', ') || 'no visible change'}`
+      text = rich`${actor(p)} edited the settings of ${name}: ${
+        Object.keys(p.optionalObject('changes')?.value ?? {})
+          .map(words)
+          .join(', ') || 'no visible change'
+      }`
       break
     default:
       text = rich`${actor(p)} ${words(action)} ${name}`
@@ -200,7 +204,10 @@ export function member({ p, action = 'updated' }: Delivery): ProcessOutput {
 export function teamAdd({ p }: Delivery): ProcessOutput {
   const repo = readRepo(p)
   const team = p.object('team')
-  return sentence(repositoryThread(repo), rich`${actor(p)} gave team ${link(team.optionalString('html_url'), team.string('name'))} access to ${bold(repo.name)}`)
+  return sentence(
+    repositoryThread(repo),
+    rich`${actor(p)} gave team ${link(team.optionalString('html_url'), team.string('name'))} access to ${bold(repo.name)}`,
+  )
 }
 
 /** Someone ran a workflow by hand. @see https://docs.github.com/en/webhooks/webhook-events-and-payloads#workflow_dispatch */

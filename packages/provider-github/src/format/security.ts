@@ -129,7 +129,14 @@ export function securityAdvisory({ p, action = 'updated' }: Delivery): ProcessOu
   const ghsa = advisory.string('ghsa_id')
   const summary = advisory.string('summary')
   const severity = advisory.optionalString('severity')
-  const packages = [...new Set(advisory.objects('vulnerabilities').map((v) => v.optionalString('package.name')).filter((n): n is string => !!n))]
+  const packages = [
+    ...new Set(
+      advisory
+        .objects('vulnerabilities')
+        .map((v) => v.optionalString('package.name'))
+        .filter((n): n is string => !!n),
+    ),
+  ]
   const url = advisory.optionalString('html_url') ?? `https://github.com/advisories/${ghsa}`
   const text = rich`Advisory ${link(url, ghsa)} ${words(action)}: ${severity ? rich`${bold(severity)} ` : ''}${summary}${packages.length > 0 ? ` (${packages.join(', ')})` : ''}`
   return sentence({ references: [`advisories/${ghsa}`], subject: `${ghsa}: ${summary}` }, text, CLOSING.has(action) ? undefined : COLORS.rejected)

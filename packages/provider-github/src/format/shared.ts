@@ -3,7 +3,19 @@
  * subjects kept exactly as Missive's hosted integration builds them) and links.
  * @see https://github.com/missive/missive-webhooks/blob/master/lib/integrations/github.js
  */
-import { bold, code, codeLink, link, rich, stripHtmlComments, type Handler, type IntegrationResult, type PayloadReader, type RichText, type WebhookEvent } from '@missive-integrations/core'
+import {
+  bold,
+  code,
+  codeLink,
+  link,
+  rich,
+  stripHtmlComments,
+  type Handler,
+  type IntegrationResult,
+  type PayloadReader,
+  type RichText,
+  type WebhookEvent,
+} from '@missive-integrations/core'
 
 /** One delivery as a formatter sees it: the typed payload `p`, the X-GitHub-Event `event` and the payload's `action`. */
 export type Delivery = WebhookEvent
@@ -41,7 +53,7 @@ export interface Repo {
 export function readRepo(p: PayloadReader, path = 'repository'): Repo {
   const repo = p.object(path)
   const name = repo.string('name')
-  const owner = repo.optionalString('full_name') === undefined ? repo.optionalString('owner.login') ?? repo.optionalString('owner.name') : undefined
+  const owner = repo.optionalString('full_name') === undefined ? (repo.optionalString('owner.login') ?? repo.optionalString('owner.name')) : undefined
   // Neither full_name nor an owner: let the error name the field a sender should send.
   const fullName = owner === undefined ? repo.string('full_name') : `${owner}/${name}`
   return {
@@ -65,7 +77,10 @@ export function actor(p: PayloadReader): RichText {
   return bold(actorName(p))
 }
 
-/** Repository-level events all go to one conversation, `REPO_ID/master`, whatever the default branch is called: that is where the hosted integration put them. */
+/**
+ * Repository-level events all go to one conversation, `REPO_ID/master`, whatever the default
+ * branch is called: that is where the hosted integration put them.
+ */
 export function repositoryThread(repo: Repo): Pick<IntegrationResult, 'references' | 'subject'> {
   return { references: [`${repo.id}/master`], subject: `[${repo.name}]` }
 }

@@ -58,15 +58,18 @@ export function changeSentences(p: PayloadReader, who: RichText, subject: RichTe
     if (removed.length > 0) sentences.push(rich`${who} removed ${removed.length === 1 ? 'label' : 'labels'} ${labelList(labelTitles(removed))} from ${subject}`)
   }
   const target = changes.optionalString('target_branch.current')
-  if (target !== undefined && changes.optionalString('target_branch.previous') !== undefined) sentences.push(rich`${who} changed the target branch of ${subject} to ${code(target)}`)
+  if (target !== undefined && changes.optionalString('target_branch.previous') !== undefined)
+    sentences.push(rich`${who} changed the target branch of ${subject} to ${code(target)}`)
   const confidential = changes.optionalObject('confidential')
   if (confidential?.optionalBoolean('current') === true) sentences.push(rich`${who} made ${subject} confidential`)
-  if (confidential?.optionalBoolean('current') === false && confidential.optionalBoolean('previous') === true) sentences.push(rich`${who} made ${subject} public`)
+  if (confidential?.optionalBoolean('current') === false && confidential.optionalBoolean('previous') === true)
+    sentences.push(rich`${who} made ${subject} public`)
   const due = changes.optionalObject('due_date')
   if (due) {
     const date = due.optionalString('current')
     sentences.push(date ? rich`${who} set the due date of ${subject} to ${date}` : rich`${who} removed the due date of ${subject}`)
   }
-  if (changes.has('description') && changes.optionalString('description.previous') !== undefined) sentences.push(rich`${who} edited the description of ${subject}`)
+  if (changes.has('description') && changes.optionalString('description.previous') !== undefined)
+    sentences.push(rich`${who} edited the description of ${subject}`)
   return { sentences, renamed }
 }

@@ -12,7 +12,21 @@
  */
 import { code, join, link, rich, skip, type PayloadReader, type ProcessOutput, type RichText } from '@missive-integrations/core'
 import { SKIP_RULES } from '../events.js'
-import { actor, branchThread, COLORS, commitLink, lastSegment, mergeRequestThread, post, projectThread, readProject, words, type Delivery, type Project, type Thread } from './shared.js'
+import {
+  actor,
+  branchThread,
+  COLORS,
+  commitLink,
+  lastSegment,
+  mergeRequestThread,
+  post,
+  projectThread,
+  readProject,
+  words,
+  type Delivery,
+  type Project,
+  type Thread,
+} from './shared.js'
 
 /**
  * The skip for a status that is neither a failure nor a recovery: a success, a stop someone
@@ -57,7 +71,11 @@ export function pipeline({ p }: Delivery): ProcessOutput {
   const attributes = p.object('object_attributes')
   const status = attributes.string('status')
   const builds = p.objects('builds')
-  const retried = builds.filter((build) => build.optionalString('status') === 'failed' && builds.some((other) => other !== build && other.optionalString('name') === build.optionalString('name') && other.optionalString('status') === 'success'))
+  const retried = builds.filter(
+    (build) =>
+      build.optionalString('status') === 'failed' &&
+      builds.some((other) => other !== build && other.optionalString('name') === build.optionalString('name') && other.optionalString('status') === 'success'),
+  )
   const recovered = status === 'success' && retried.length > 0
   if (status !== 'failed' && !recovered) return notPosted(status)
   const ref = attributes.string('ref')
@@ -66,11 +84,20 @@ export function pipeline({ p }: Delivery): ProcessOutput {
   const at = where(project, ref, attributes.optionalString('sha'))
   const thread = ciThread(project, ref, attributes.optionalBoolean('tag') === true, p.optionalObject('merge_request'))
   if (recovered) {
-    const jobs = join([...new Set(retried.map((build) => build.string('name')))].map((job) => code(job)), ', ')
+    const jobs = join(
+      [...new Set(retried.map((build) => build.string('name')))].map((job) => code(job)),
+      ', ',
+    )
     return post(thread, rich`${name} passed${at} after retrying ${jobs}`, { color: COLORS.passed })
   }
   const failed = builds.filter((build) => build.optionalString('status') === 'failed' && build.optionalBoolean('allow_failure') !== true)
-  const jobs = failed.length > 0 ? rich`: ${join(failed.map((build) => jobLink(project, build)), ', ')}` : rich``
+  const jobs =
+    failed.length > 0
+      ? rich`: ${join(
+          failed.map((build) => jobLink(project, build)),
+          ', ',
+        )}`
+      : rich``
   return post(thread, rich`${name} failed${at}${jobs}`, { color: COLORS.failed })
 }
 

@@ -53,7 +53,12 @@ export function issueOpened({ p, event, options }: Delivery): ProcessOutput {
   const sentence = rich`${actor(p)} opened ${issueLink(item, confidential)}${assigned}`
   const thread = issueThread(p, item, hide)
   if (hide) return post(thread, sentence, { color: COLORS.issue })
-  return post(thread, sentence, { title: item.optionalString('title'), link: item.optionalString('url'), body: markdownBody(item.optionalString('description')), color: COLORS.issue })
+  return post(thread, sentence, {
+    title: item.optionalString('title'),
+    link: item.optionalString('url'),
+    body: markdownBody(item.optionalString('description')),
+    color: COLORS.issue,
+  })
 }
 
 /** What an update changed (title, assignees, labels, due date, confidentiality, description); a confidential issue's update is one sentence. */
@@ -78,5 +83,7 @@ export function issueChanged({ p, event, action = 'update', options }: Delivery)
   const subject = issueLink(item, confidential)
   const verb = action === 'close' ? 'closed' : action === 'reopen' ? 'reopened' : words(action)
   // As on GitHub: closing leaves the post uncolored.
-  return post(issueThread(p, item, confidential && options.confidential !== true), rich`${actor(p)} ${verb} ${subject}`, { color: action === 'close' ? undefined : COLORS.issue })
+  return post(issueThread(p, item, confidential && options.confidential !== true), rich`${actor(p)} ${verb} ${subject}`, {
+    color: action === 'close' ? undefined : COLORS.issue,
+  })
 }

@@ -7,7 +7,21 @@
 import { code, firstLine, lines, rich, skip, type PayloadReader, type ProcessOutput, type RichText } from '@missive-integrations/core'
 import { SKIP_RULES } from '../events.js'
 import { changeSentences } from './changes.js'
-import { actor, COLORS, commitLink, markdownBody, mergeRequestLink, mergeRequestThread, names, post, readProject, sameProjectBranch, userNames, words, type Delivery } from './shared.js'
+import {
+  actor,
+  COLORS,
+  commitLink,
+  markdownBody,
+  mergeRequestLink,
+  mergeRequestThread,
+  names,
+  post,
+  readProject,
+  sameProjectBranch,
+  userNames,
+  words,
+  type Delivery,
+} from './shared.js'
 
 /** `merge request !1`, or `draft merge request !1`. */
 function kindOf(mr: PayloadReader): string {
@@ -51,7 +65,9 @@ export function mergeRequestUpdated({ p }: Delivery): ProcessOutput {
   if (mr.has('oldrev') && sameProjectBranch(mr) === undefined) {
     const last = mr.optionalObject('last_commit')
     const sha = last?.optionalString('id')
-    const head = sha ? rich`: ${commitLink(project, sha, last?.optionalString('url'))} ${last?.optionalString('title') ?? firstLine(last?.optionalString('message'))}` : rich``
+    const head = sha
+      ? rich`: ${commitLink(project, sha, last?.optionalString('url'))} ${last?.optionalString('title') ?? firstLine(last?.optionalString('message'))}`
+      : rich``
     sentences.unshift(rich`${who} pushed new commits to ${subject}${head}`)
   }
   if (sentences.length === 0) return skip(mr.has('oldrev') ? SKIP_RULES.sameProjectPush : SKIP_RULES.noNews)

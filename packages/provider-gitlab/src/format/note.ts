@@ -11,7 +11,20 @@
 import { code, firstLine, link, rich, skip, type PayloadReader, type ProcessOutput, type RichText } from '@missive-integrations/core'
 import { SKIP_RULES } from '../events.js'
 import { issueLink, issueThread } from './issue.js'
-import { actor, COLORS, markdownBody, mergeRequestLink, mergeRequestThread, post, projectThread, readProject, shortSha, words, type Delivery, type Thread } from './shared.js'
+import {
+  actor,
+  COLORS,
+  markdownBody,
+  mergeRequestLink,
+  mergeRequestThread,
+  post,
+  projectThread,
+  readProject,
+  shortSha,
+  words,
+  type Delivery,
+  type Thread,
+} from './shared.js'
 
 /** `` on `path/to/file.rb` ``, for a comment on a line of a diff. */
 function onFile(note: PayloadReader): RichText {

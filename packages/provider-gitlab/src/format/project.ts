@@ -45,10 +45,13 @@ export function featureFlag({ p }: Delivery): ProcessOutput {
 export function milestone({ p }: Delivery): ProcessOutput {
   const item = p.object('object_attributes')
   const action = p.optionalString('action') ?? item.optionalString('action') ?? 'update'
-  const verb = action === 'create' ? 'created' : action === 'close' ? 'closed' : action === 'reopen' ? 'reopened' : action === 'delete' ? 'deleted' : words(action)
+  const verb =
+    action === 'create' ? 'created' : action === 'close' ? 'closed' : action === 'reopen' ? 'reopened' : action === 'delete' ? 'deleted' : words(action)
   const due = item.optionalString('due_date')
   const sentence = rich`Milestone ${bold(item.string('title'))} was ${verb}${due && action !== 'delete' && action !== 'close' ? ` (due ${due})` : ''}`
-  const thread: Thread = p.has('project') ? projectThread(readProject(p)) : { references: [`group/${item.id('group_id')}`], subject: `Milestones [group ${item.id('group_id')}]` }
+  const thread: Thread = p.has('project')
+    ? projectThread(readProject(p))
+    : { references: [`group/${item.id('group_id')}`], subject: `Milestones [group ${item.id('group_id')}]` }
   return post(thread, sentence, { color: COLORS.comment })
 }
 
@@ -60,7 +63,9 @@ export function accessToken({ p }: Delivery): ProcessOutput {
   const when = expires ? rich` expires on ${expires}` : rich` expires soon`
   if (group !== undefined && !p.has('project')) {
     const path = group.optionalString('full_path') ?? group.string('group_path')
-    return post({ references: [`group/${group.id('group_id')}`], subject: `[${path}]` }, rich`Group access token ${code(token.string('name'))}${when}`, { color: COLORS.warning })
+    return post({ references: [`group/${group.id('group_id')}`], subject: `[${path}]` }, rich`Group access token ${code(token.string('name'))}${when}`, {
+      color: COLORS.warning,
+    })
   }
   return post(projectThread(readProject(p)), rich`Project access token ${code(token.string('name'))}${when}`, { color: COLORS.warning })
 }

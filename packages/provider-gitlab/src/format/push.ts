@@ -4,7 +4,20 @@
  * `total_commits_count`.
  * @see https://docs.gitlab.com/user/project/integrations/webhook_events/#push-events
  */
-import { bold, code, firstLine, join, lines, link, pluralize, rich, skip, type PayloadReader, type ProcessOutput, type RichText } from '@missive-integrations/core'
+import {
+  bold,
+  code,
+  firstLine,
+  join,
+  lines,
+  link,
+  pluralize,
+  rich,
+  skip,
+  type PayloadReader,
+  type ProcessOutput,
+  type RichText,
+} from '@missive-integrations/core'
 import { SKIP_RULES } from '../events.js'
 import { branchThread, COLORS, commitLink, post, projectThread, readProject, refName, treeLink, type Delivery, type Project, type Thread } from './shared.js'
 
@@ -44,7 +57,9 @@ export function push({ p }: Delivery): ProcessOutput {
   if (BLANK.test(after)) return post(thread, rich`${who} deleted branch ${code(branch)}`)
   if (BLANK.test(before)) {
     const created = rich`${who} created branch ${treeLink(project, branch)}`
-    return count === 0 ? post(thread, created, { color: COLORS.push }) : withCommits(thread, rich`${created} and pushed ${pushed}`, { project, commits, count, compare, pusher: pusher(p) })
+    return count === 0
+      ? post(thread, created, { color: COLORS.push })
+      : withCommits(thread, rich`${created} and pushed ${pushed}`, { project, commits, count, compare, pusher: pusher(p) })
   }
   if (p.optionalBoolean('forced') === true || (count === 0 && after !== '' && before !== after)) {
     return post(thread, rich`${who} force-pushed ${treeLink(project, branch)} to ${commitLink(project, after)}`, { color: COLORS.push })
@@ -54,7 +69,11 @@ export function push({ p }: Delivery): ProcessOutput {
 }
 
 /** The push's sentence over one line per commit: short sha link, summary, and the author when not the pusher. */
-function withCommits(thread: Thread, sentence: RichText, push: { project: Project; commits: PayloadReader[]; count: number; compare: string | undefined; pusher: string }): ProcessOutput {
+function withCommits(
+  thread: Thread,
+  sentence: RichText,
+  push: { project: Project; commits: PayloadReader[]; count: number; compare: string | undefined; pusher: string },
+): ProcessOutput {
   const { project, commits, count, compare } = push
   const by = push.pusher.toLowerCase()
   // GitLab sends the newest commits, oldest first.
@@ -62,7 +81,11 @@ function withCommits(thread: Thread, sentence: RichText, push: { project: Projec
     const sha = commit.string('id')
     const author = commit.optionalString('author.name')
     const summary = commit.optionalString('title') ?? firstLine(commit.string('message'))
-    return join([commitLink(project, sha, commit.optionalString('url')), rich` ${summary}`, author && author.toLowerCase() !== by ? rich` - ${author}` : undefined])
+    return join([
+      commitLink(project, sha, commit.optionalString('url')),
+      rich` ${summary}`,
+      author && author.toLowerCase() !== by ? rich` - ${author}` : undefined,
+    ])
   })
   const hidden = count - shown.length
   const list = lines(...shown, hidden > 0 ? rich`and ${link(compare, `${hidden} more`)}` : undefined)

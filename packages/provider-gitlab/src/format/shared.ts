@@ -3,7 +3,20 @@
  * (threads), links into GitLab and the one shape every post takes.
  * @see https://docs.gitlab.com/user/project/integrations/webhook_events/
  */
-import { bold, code, codeLink, join, link, rich, stripHtmlComments, truncate, type IntegrationResult, type PayloadReader, type RichText, type WebhookEvent } from '@missive-integrations/core'
+import {
+  bold,
+  code,
+  codeLink,
+  join,
+  link,
+  rich,
+  stripHtmlComments,
+  truncate,
+  type IntegrationResult,
+  type PayloadReader,
+  type RichText,
+  type WebhookEvent,
+} from '@missive-integrations/core'
 
 /** The provider's options: `confidential` posts confidential issues and internal notes in full. */
 export interface GitLabOptions extends Record<string, string | number | boolean | undefined> {
@@ -47,7 +60,12 @@ export function readProject(p: PayloadReader): Project {
   const project = p.object('project')
   const url = (project.optionalString('web_url') ?? project.string('homepage')).replace(/\/+$/, '')
   const path = project.optionalString('path_with_namespace')
-  const id = project.optionalId('id') ?? p.optionalId('project_id') ?? p.optionalId('object_attributes.project_id') ?? p.optionalId('object_attributes.target_project_id') ?? path
+  const id =
+    project.optionalId('id') ??
+    p.optionalId('project_id') ??
+    p.optionalId('object_attributes.project_id') ??
+    p.optionalId('object_attributes.target_project_id') ??
+    path
   if (id === undefined) throw p.invalid('project.id', 'an id (a number or a non-empty string)')
   return { id, slug: lastSegment(path ?? url) ?? project.string('name'), url }
 }
@@ -134,7 +152,10 @@ export function names(list: readonly string[]): RichText {
 
 /** Labels in code, comma-separated. */
 export function labelList(list: readonly string[]): RichText {
-  return join(list.map((name) => code(name)), ', ')
+  return join(
+    list.map((name) => code(name)),
+    ', ',
+  )
 }
 
 /** The names of the users in an array of user objects (assignees, reviewers). */

@@ -31,7 +31,7 @@ export function readEvent(p: PayloadReader, path: string): EventFacts {
   const event = p.object(path)
   const issueId =
     textAt(event, 'issue_id') ?? ISSUE_IN_URL.exec(textAt(event, 'issue_url') ?? '')?.[1] ?? ISSUE_IN_URL.exec(textAt(event, 'web_url') ?? '')?.[1]
-  if (issueId === undefined) throw event.invalid('issue_id', 'the id of the event\'s issue (or an issue_url or web_url naming it)')
+  if (issueId === undefined) throw event.invalid('issue_id', "the id of the event's issue (or an issue_url or web_url naming it)")
   return {
     issueId,
     title:
@@ -53,7 +53,11 @@ function tag(event: PayloadReader, key: string): string | undefined {
   const tags = event.get('tags')
   if (!Array.isArray(tags)) return undefined
   for (const item of tags as unknown[]) {
-    const [name, value] = Array.isArray(item) ? item : item !== null && typeof item === 'object' ? [(item as Record<string, unknown>).key, (item as Record<string, unknown>).value] : []
+    const [name, value] = Array.isArray(item)
+      ? item
+      : item !== null && typeof item === 'object'
+        ? [(item as Record<string, unknown>).key, (item as Record<string, unknown>).value]
+        : []
     if (name === key && typeof value === 'string' && value !== '') return value
   }
   return undefined

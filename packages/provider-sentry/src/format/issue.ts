@@ -3,7 +3,19 @@
  * archiving, assigning and unresolving are posted into it.
  * @see https://docs.sentry.io/organization/integrations/integration-platform/webhooks/issues/
  */
-import { bold, capitalize, code, lines, link, pluralize, rich, type Attachment, type IntegrationResult, type PayloadReader, type RichText } from '@missive-integrations/core'
+import {
+  bold,
+  capitalize,
+  code,
+  lines,
+  link,
+  pluralize,
+  rich,
+  type Attachment,
+  type IntegrationResult,
+  type PayloadReader,
+  type RichText,
+} from '@missive-integrations/core'
 import { COLORS, actorIsUser, actorName, fields, issueThread, levelColor, levelOf, objectAt, textAt, type Delivery, type Level } from './shared.js'
 
 /** What the posts of an issue read from `data.issue`; only the id is essential. */
@@ -49,7 +61,14 @@ function issueLabel(issue: IssueFacts): RichText {
 }
 
 /** A post into the issue's conversation: the sentence, then any detail lines. */
-function issuePost({ options }: Delivery, issue: IssueFacts, sentence: RichText, color: string, extra: Partial<Attachment> = {}, ...details: RichText[]): IntegrationResult {
+function issuePost(
+  { options }: Delivery,
+  issue: IssueFacts,
+  sentence: RichText,
+  color: string,
+  extra: Partial<Attachment> = {},
+  ...details: RichText[]
+): IntegrationResult {
   const text = lines(sentence, ...details)
   return {
     ...issueThread(options, issue.id, issue.title),

@@ -116,6 +116,8 @@ export function actorIsUser(p: PayloadReader): boolean {
 
 /** Attachment fields from label/value pairs, values escaped as user content; empty values are left out. */
 export function fields(pairs: ReadonlyArray<readonly [string, string | undefined]>): { fields?: AttachmentField[] } {
-  const list = pairs.filter((pair): pair is readonly [string, string] => pair[1] !== undefined).map(([title, value]) => ({ title, value: RichText.from(value).text, short: true }))
+  const list = pairs
+    .filter((pair): pair is readonly [string, string] => pair[1] !== undefined)
+    .map(([title, value]) => ({ title, value: RichText.from(value).text, short: true }))
   return list.length > 0 ? { fields: list } : {}
 }

@@ -106,7 +106,10 @@ export class DeliveryWorker {
     clearTimeout(this.#recordTimer)
     await this.#recordUnrecorded()
     for (const { context } of this.#unrecorded.values()) {
-      this.#logger.error(context, 'stopping with an outcome the queue could not record: the post stays in flight and is sent again after a restart (or its lease)')
+      this.#logger.error(
+        context,
+        'stopping with an outcome the queue could not record: the post stays in flight and is sent again after a restart (or its lease)',
+      )
     }
     this.#unrecorded.clear()
   }
@@ -172,9 +175,14 @@ export class DeliveryWorker {
     // A commit that links the very conversation its push landed in is not posted there twice: the
     // push's own post already is that conversation's news.
     if (item.post.conversation !== undefined && item.post.conversation === item.parentConversation) {
-      await this.#record(item.id, context, () => this.#queue.complete(item), () => {
-        this.#logger.debug(context, 'follow-up not sent: it targets the conversation its first post landed in')
-      })
+      await this.#record(
+        item.id,
+        context,
+        () => this.#queue.complete(item),
+        () => {
+          this.#logger.debug(context, 'follow-up not sent: it targets the conversation its first post landed in')
+        },
+      )
       return
     }
     if (item.resumed) {
@@ -191,11 +199,16 @@ export class DeliveryWorker {
     }
     // Missive has the post. It is marked delivered at once; the window left is Missive's whole
     // round trip: a crash while the request is out (or before this commit) sends it again.
-    await this.#record(item.id, context, () => this.#queue.complete(item, { conversation }), () => {
-      const latencyMs = Math.max(0, this.#now() - item.createdAt)
-      this.#observer.delivered?.({ provider: item.provider, event: item.event, attempts: attempt, latencyMs })
-      this.#logger.debug({ ...context, latencyMs }, 'post delivered')
-    })
+    await this.#record(
+      item.id,
+      context,
+      () => this.#queue.complete(item, { conversation }),
+      () => {
+        const latencyMs = Math.max(0, this.#now() - item.createdAt)
+        this.#observer.delivered?.({ provider: item.provider, event: item.event, attempts: attempt, latencyMs })
+        this.#logger.debug({ ...context, latencyMs }, 'post delivered')
+      },
+    )
   }
 
   async #failed(item: QueuedPost, attempt: number, error: unknown, context: Record<string, unknown>): Promise<void> {
@@ -228,29 +241,33 @@ export class DeliveryWorker {
     delayMs = nextAttemptAt - now
     // A 429 pauses the token's whole lane (for every instance) until Missive's Retry-After.
     const pauseTokenUntil = failure === 'rate_limited' ? nextAttemptAt : undefined
-    await this.#record(item.id, context, () => this.#queue.retry(item, { nextAttemptAt, firstErrorAt, error: message, httpStatus, pauseTokenUntil }), () => {
-      this.#observer.retried?.({ provider: item.provider, event: item.event, attempts: attempt, failure, delayMs })
-      this.#logger.warn({ ...context, failure, httpStatus, delayMs, error: message }, 'post delivery failed; will retry')
-    })
+    await this.#record(
+      item.id,
+      context,
+      () => this.#queue.retry(item, { nextAttemptAt, firstErrorAt, error: message, httpStatus, pauseTokenUntil }),
+      () => {
+        this.#observer.retried?.({ provider: item.provider, event: item.event, attempts: attempt, failure, delayMs })
+        this.#logger.warn({ ...context, failure, httpStatus, delayMs, error: message }, 'post delivery failed; will retry')
+      },
+    )
   }
 
-  async #deadLetter(
-    item: QueuedPost,
-    attempt: number,
-    reason: string,
-    httpStatus: number | undefined,
-    context: Record<string, unknown>,
-  ): Promise<void> {
+  async #deadLetter(item: QueuedPost, attempt: number, reason: string, httpStatus: number | undefined, context: Record<string, unknown>): Promise<void> {
     let followUps: string[] = []
-    await this.#record(item.id, context, async () => {
-      followUps = await this.#queue.deadLetter(item, { reason, httpStatus })
-    }, () => {
-      this.#observer.deadLettered?.({ provider: item.provider, event: item.event, attempts: attempt, reason })
-      this.#logger.error({ ...context, reason, followUps }, 'post moved to dead letters')
-      for (const _id of followUps) {
-        this.#observer.deadLettered?.({ provider: item.provider, event: item.event, attempts: 0, reason: `its delivery's first post failed: ${reason}` })
-      }
-    })
+    await this.#record(
+      item.id,
+      context,
+      async () => {
+        followUps = await this.#queue.deadLetter(item, { reason, httpStatus })
+      },
+      () => {
+        this.#observer.deadLettered?.({ provider: item.provider, event: item.event, attempts: attempt, reason })
+        this.#logger.error({ ...context, reason, followUps }, 'post moved to dead letters')
+        for (const _id of followUps) {
+          this.#observer.deadLettered?.({ provider: item.provider, event: item.event, attempts: 0, reason: `its delivery's first post failed: ${reason}` })
+        }
+      },
+    )
   }
 
   /**
@@ -330,10 +347,14 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     const timer = setTimeout(resolve, ms)
     // Posts in flight keep the process alive; a worker waiting for its next retry need not.
     timer.unref()
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer)
-      resolve()
-    }, { once: true })
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer)
+        resolve()
+      },
+      { once: true },
+    )
   })
 }
 

@@ -36,12 +36,7 @@ export type BurstStep =
  * whether the window's digest post is still pending (a digest already claimed or sent takes no
  * more: a new one starts). Returns the row to store.
  */
-export function burstStep(
-  row: BurstRow | undefined,
-  plan: BurstPlan,
-  now: number,
-  digestPending: boolean,
-): { step: BurstStep; row: BurstRow } {
+export function burstStep(row: BurstRow | undefined, plan: BurstPlan, now: number, digestPending: boolean): { step: BurstStep; row: BurstRow } {
   const current: BurstRow =
     row !== undefined && now < row.windowEnd ? { ...row } : { windowStart: now, windowEnd: now + plan.windowMs, sent: 0, digestId: null, state: null }
   if (current.sent < plan.limit) {

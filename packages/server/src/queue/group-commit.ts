@@ -134,19 +134,21 @@ export class GroupCommit {
     } catch (error) {
       committing = Promise.reject(error)
     }
-    const running = committing.then(
-      (results) => {
-        this.#commits++
-        unique.forEach((waiting, index) => waiting.resolve(results[index]!))
-        for (const waiting of repeats) waiting.resolve({ status: 'duplicate', queued: 0 })
-      },
-      (error: unknown) => {
-        for (const waiting of batch) waiting.reject(error)
-      },
-    ).finally(() => {
-      this.#running.delete(running)
-      if (this.#waiting.length > 0) this.#flush()
-    })
+    const running = committing
+      .then(
+        (results) => {
+          this.#commits++
+          unique.forEach((waiting, index) => waiting.resolve(results[index]!))
+          for (const waiting of repeats) waiting.resolve({ status: 'duplicate', queued: 0 })
+        },
+        (error: unknown) => {
+          for (const waiting of batch) waiting.reject(error)
+        },
+      )
+      .finally(() => {
+        this.#running.delete(running)
+        if (this.#waiting.length > 0) this.#flush()
+      })
     this.#running.add(running)
   }
 }

@@ -53,8 +53,7 @@ export interface EnqueueRequest {
 
 export type EnqueueResult =
   /** `folded`: webhooks counted in a digest post instead of posts of their own (1 or absent). */
-  | { status: 'queued'; queued: number; ids: string[]; folded?: number }
-  | { status: 'duplicate'; queued: 0 }
+  { status: 'queued'; queued: number; ids: string[]; folded?: number } | { status: 'duplicate'; queued: 0 }
 
 export interface QueueStats {
   /** Waiting to be sent (including those waiting for a retry). */

@@ -30,7 +30,12 @@ export class Acme extends Integration {
     return 'Acme'
   }
   override get schema(): Schema {
-    return { options: [{ key: 'limit', type: 'Number' }, { key: 'account', type: 'String' }] }
+    return {
+      options: [
+        { key: 'limit', type: 'Number' },
+        { key: 'account', type: 'String' },
+      ],
+    }
   }
   override get eventHeader() {
     return 'x-acme-event'
@@ -48,7 +53,17 @@ export class Acme extends Integration {
     return { ping: 'ping only checks that the endpoint answers' }
   }
   override get filters(): readonly FilterSpec[] {
-    return [{ key: 'exclude_titles', kind: 'list', exclude: true, noun: 'title', label: 'Exclude titles', description: 'drop items with these titles', read: (p) => p.optionalString('item.title') }]
+    return [
+      {
+        key: 'exclude_titles',
+        kind: 'list',
+        exclude: true,
+        noun: 'title',
+        label: 'Exclude titles',
+        description: 'drop items with these titles',
+        read: (p) => p.optionalString('item.title'),
+      },
+    ]
   }
   override verify(request: WebhookRequest, secrets: readonly string[]): void {
     verifyHmac(request, secrets, SIGNATURE)
@@ -60,7 +75,10 @@ const HANDLERS: Handlers = {
     const item = p.object('item')
     return { references: [item.id('id')], subject: item.string('title'), text: item.string('title') }
   },
-  multi: () => [{ references: ['a'], text: 'one' }, { references: ['b'], text: 'two' }],
+  multi: () => [
+    { references: ['a'], text: 'one' },
+    { references: ['b'], text: 'two' },
+  ],
   boom: () => {
     throw new Error('kaboom')
   },

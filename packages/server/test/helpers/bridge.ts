@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs'
  * sorted: adding a provider to the repository changes no server test.
  */
 export function bridgeProviderIds(): string[] {
-  const manifest = JSON.parse(readFileSync(new URL('../../../../apps/bridge/package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> }
+  const manifest = JSON.parse(readFileSync(new URL('../../../../apps/bridge/package.json', import.meta.url), 'utf8')) as {
+    dependencies: Record<string, string>
+  }
   return Object.keys(manifest.dependencies)
     .filter((name) => name.startsWith('@missive-integrations/provider-'))
     .map((name) => name.slice('@missive-integrations/provider-'.length))

@@ -9,7 +9,16 @@ export class Deployer extends Integration {
     return ['deploy']
   }
   override get filters(): readonly FilterSpec[] {
-    return [{ key: 'environments', kind: 'list', noun: 'environment', label: 'Environments', description: 'only deploys to these environments', read: (p) => p.optionalString('environment') }]
+    return [
+      {
+        key: 'environments',
+        kind: 'list',
+        noun: 'environment',
+        label: 'Environments',
+        description: 'only deploys to these environments',
+        read: (p) => p.optionalString('environment'),
+      },
+    ]
   }
   override event(payload: Payload) {
     return typeof payload.type === 'string' ? payload.type : undefined

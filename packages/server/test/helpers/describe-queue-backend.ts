@@ -42,7 +42,11 @@ export function describeQueueBackend(factory: BackendFactory): void {
 
     it('keeps pending posts across close and reopen', async () => {
       const first = await store.open()
-      expect(await first.enqueue(delivery('github:1', [post('a'), post('b')]))).toEqual({ status: 'queued', queued: 2, ids: [expect.any(String), expect.any(String)] })
+      expect(await first.enqueue(delivery('github:1', [post('a'), post('b')]))).toEqual({
+        status: 'queued',
+        queued: 2,
+        ids: [expect.any(String), expect.any(String)],
+      })
       await first.close()
       const second = await store.open()
       expect(await second.stats()).toEqual({ pending: 2, inFlight: 0, deadLetters: 0 })

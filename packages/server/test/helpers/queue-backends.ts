@@ -60,7 +60,11 @@ export const sqliteBackend: BackendFactory = {
         const tables = ['posts', 'deliveries', 'meta', 'lanes']
         db.exec(
           tables
-            .flatMap((table) => ['INSERT', 'UPDATE'].map((op) => `CREATE TRIGGER full_${table}_${op} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;`))
+            .flatMap((table) =>
+              ['INSERT', 'UPDATE'].map(
+                (op) => `CREATE TRIGGER full_${table}_${op} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;`,
+              ),
+            )
             .join('\n'),
         )
         return async () => {

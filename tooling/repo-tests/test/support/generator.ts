@@ -26,7 +26,17 @@ export function runGenerator(args: string[], cwd = REPO_ROOT): Run {
  */
 export function makeRoot(): string {
   const root = mkdtempSync(join(tmpdir(), 'new-provider-'))
-  for (const file of ['package.json', 'pnpm-workspace.yaml', 'LICENSE', 'tsconfig.base.json', 'vitest.shared.ts', 'tsup.provider.ts', 'eslint.config.js', 'apps/bridge/package.json', 'scripts/prepack-guard.mjs']) {
+  for (const file of [
+    'package.json',
+    'pnpm-workspace.yaml',
+    'LICENSE',
+    'tsconfig.base.json',
+    'vitest.shared.ts',
+    'tsup.provider.ts',
+    'eslint.config.js',
+    'apps/bridge/package.json',
+    'scripts/prepack-guard.mjs',
+  ]) {
     mkdirSync(dirname(join(root, file)), { recursive: true })
     cpSync(join(REPO_ROOT, file), join(root, file))
   }

@@ -14,7 +14,17 @@ export const REQUIRED_FILES = ['package.json', 'README.md', 'LICENSE', 'CHANGELO
 
 // Sources, tests and build configuration stay in the repository. fixtures/ too, unless a package
 // lists it in `files` because it reads them at runtime (preview, playground).
-const DEV_ONLY = [/^src\//, /^test\//, /^fixtures\//, /^bench\//, /^node_modules\//, /^\.turbo\//, /(^|\/)tsconfig(\.[\w-]+)?\.json$/, /(^|\/)(vitest|tsup|eslint)\.config\.[cm]?[jt]s$/, /\.tsbuildinfo$/]
+const DEV_ONLY = [
+  /^src\//,
+  /^test\//,
+  /^fixtures\//,
+  /^bench\//,
+  /^node_modules\//,
+  /^\.turbo\//,
+  /(^|\/)tsconfig(\.[\w-]+)?\.json$/,
+  /(^|\/)(vitest|tsup|eslint)\.config\.[cm]?[jt]s$/,
+  /\.tsbuildinfo$/,
+]
 
 const DEPENDENCY_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies'] as const
 
@@ -73,7 +83,12 @@ function targets(value: unknown, path: string[] = []): { path: string[]; target:
 function matches(files: string[], target: string): boolean {
   const relative = target.replace(/^\.\//, '')
   if (!relative.includes('*')) return files.includes(relative)
-  const pattern = new RegExp(`^${relative.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`)
+  const pattern = new RegExp(
+    `^${relative
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.+')}$`,
+  )
   return files.some((file) => pattern.test(file))
 }
 

@@ -47,7 +47,9 @@ export function versionPolicyProblems(plan: ReleasePlan, manifests: readonly Wor
     for (const peer of Object.keys(manifest.peerDependencies ?? {})) {
       const target = byName.get(peer)
       if (target && /^0\./.test(target.version)) {
-        problems.push(`${manifest.name} takes ${peer} as a peer but ${peer} is ${target.version}: a workspace package others peer-depend on must be 1.0.0 or later`)
+        problems.push(
+          `${manifest.name} takes ${peer} as a peer but ${peer} is ${target.version}: a workspace package others peer-depend on must be 1.0.0 or later`,
+        )
       }
     }
   }

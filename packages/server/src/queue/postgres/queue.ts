@@ -150,11 +150,7 @@ export class PostgresQueue implements QueueBackend {
     const now = this.#now()
     return this.#durably(async (db, wake) => {
       const digests = [...new Set(batch.map((delivery) => delivery.digest.toString('hex')))].sort()
-      const { rows } = await db.query<{ digest: Buffer }>(SQL.recordDeliveries, [
-        digests.map((hex) => Buffer.from(hex, 'hex')),
-        now,
-        now - DEDUPE_WINDOW_MS,
-      ])
+      const { rows } = await db.query<{ digest: Buffer }>(SQL.recordDeliveries, [digests.map((hex) => Buffer.from(hex, 'hex')), now, now - DEDUPE_WINDOW_MS])
       const fresh = new Set(rows.map((row) => row.digest.toString('hex')))
       const queued = batch.filter((delivery) => fresh.has(delivery.digest.toString('hex')))
       if (queued.length === 0) return batch.map(() => ({ status: 'duplicate', queued: 0 }) as const)
@@ -182,7 +178,16 @@ export class PostgresQueue implements QueueBackend {
             else folds.set(step.digestId, step.body)
           } else if (step.kind === 'digest') {
             const orderKey = delivery.posts[0]!.orderKey
-            const created: NewRow = { delivery, seq: 0, orderKey, body: step.body, dueAt: step.dueAt, key: `digest:${delivery.dedupeKey}`, event: 'digest', head: !active.has(orderKey) }
+            const created: NewRow = {
+              delivery,
+              seq: 0,
+              orderKey,
+              body: step.body,
+              dueAt: step.dueAt,
+              key: `digest:${delivery.dedupeKey}`,
+              event: 'digest',
+              head: !active.has(orderKey),
+            }
             active.add(orderKey)
             inserts.push(created)
             burst.digest = created
@@ -196,7 +201,16 @@ export class PostgresQueue implements QueueBackend {
         }
         delivery.posts.forEach(({ body, orderKey }, seq) => {
           // As in SQLite: the head only of an idle key, and never as a follow-up.
-          const row: NewRow = { delivery, seq, orderKey, body, dueAt: now, key: delivery.dedupeKey, event: delivery.event ?? null, head: seq === 0 && !active.has(orderKey) }
+          const row: NewRow = {
+            delivery,
+            seq,
+            orderKey,
+            body,
+            dueAt: now,
+            key: delivery.dedupeKey,
+            event: delivery.event ?? null,
+            head: seq === 0 && !active.has(orderKey),
+          }
           active.add(orderKey)
           inserts.push(row)
           own.push(row)
@@ -228,7 +242,9 @@ export class PostgresQueue implements QueueBackend {
       const saved = [...bursts.values()].filter((burst) => burst.changed)
       if (saved.length > 0) {
         for (const burst of saved) if (burst.row!.digestId === NEW_DIGEST && typeof burst.digest === 'object') burst.row!.digestId = burst.digest.id!
-        await db.query(SQL.saveBursts, [JSON.stringify(saved.map((burst) => ({ lane: burst.lane.toString('hex'), order_key: burst.orderKey, ...toBurstColumns(burst.row!) })))])
+        await db.query(SQL.saveBursts, [
+          JSON.stringify(saved.map((burst) => ({ lane: burst.lane.toString('hex'), order_key: burst.orderKey, ...toBurstColumns(burst.row!) }))),
+        ])
       }
       wake()
       return batch.map((delivery): EnqueueResult => {
@@ -253,7 +269,10 @@ export class PostgresQueue implements QueueBackend {
     }
     if (bursts.size === 0) return bursts
     const wanted = [...bursts.values()]
-    const { rows } = await db.query<BurstColumns & { lane: Buffer; order_key: string }>(SQL.burstsOf, [wanted.map((burst) => burst.lane), wanted.map((burst) => burst.orderKey)])
+    const { rows } = await db.query<BurstColumns & { lane: Buffer; order_key: string }>(SQL.burstsOf, [
+      wanted.map((burst) => burst.lane),
+      wanted.map((burst) => burst.orderKey),
+    ])
     const digests = rows.map((row) => row.digest_id).filter((id): id is number => id !== null)
     const pending = new Set(
       digests.length === 0 ? [] : (await db.query<{ id: number }>(SQL.lockPendingDigests, [digests.sort((a, b) => a - b)])).rows.map((row) => row.id),
@@ -408,7 +427,12 @@ export class PostgresQueue implements QueueBackend {
       count = await this.#durably(async (db, wake) => {
         // A follow-up only goes out after its delivery's first post: its dead first post comes back with it.
         const targets = (await db.query<{ id: number; order_key: string }>(SQL.replayTargets, [postIds(ids)])).rows
-        return this.#replay(db, wake, targets.map((row) => row.id), targets.map((row) => row.order_key))
+        return this.#replay(
+          db,
+          wake,
+          targets.map((row) => row.id),
+          targets.map((row) => row.order_key),
+        )
       })
     } else {
       // In slices of order keys, so that no transaction holds too many locks.
@@ -536,7 +560,9 @@ export class PostgresQueue implements QueueBackend {
       await db.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`${this.#lockPrefix}schema migrations`])
       try {
         await db.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`)
-        await db.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())')
+        await db.query(
+          'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+        )
         const current = (await db.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations')).rows[0]?.version ?? 0
         for (const step of migrationsToRun(current, POSTGRES_MIGRATIONS, `the PostgreSQL queue (schema ${this.schema})`)) {
           await db.query('BEGIN')

@@ -126,9 +126,7 @@ export class SqliteQueue implements QueueBackend {
     this.#events.setMaxListeners(0)
     this.#statements = prepareStatements(db)
 
-    const commitBatch = db.transaction((batch: PendingDelivery[], received: Map<Buffer, number>) =>
-      batch.map((delivery) => this.#insert(delivery, received)),
-    )
+    const commitBatch = db.transaction((batch: PendingDelivery[], received: Map<Buffer, number>) => batch.map((delivery) => this.#insert(delivery, received)))
     this.#groupCommit = new GroupCommit(
       async (batch) => {
         // Keys this batch records: remembered only once it commits (a rolled-back webhook is
@@ -479,7 +477,6 @@ export class SqliteQueue implements QueueBackend {
   }
 }
 
-
 function toStoredLane(row: LaneRow): StoredLane {
   return {
     key: row.lane,
@@ -507,7 +504,9 @@ function prepareStatements(db: Database.Database) {
     recordDelivery: db.prepare<[string, number]>(SQL.recordDelivery),
     recentDeliveries: db.prepare<[number], { dedupe_key: string; received_at: number }>(SQL.recentDeliveries),
     hasActive: db.prepare<[string], { found: number }>(SQL.hasActive),
-    insertPost: db.prepare<[string, number, string, number | null, Buffer, string, string | null, string, string, number, number, number, number]>(SQL.insertPost),
+    insertPost: db.prepare<[string, number, string, number | null, Buffer, string, string | null, string, string, number, number, number, number]>(
+      SQL.insertPost,
+    ),
     dueLanes: db.prepare<{ now: number; limit: number }, LaneRow>(SQL.dueLanes),
     dueHeads: db.prepare<[Buffer, number, number], ClaimedRow>(SQL.dueHeads),
     markInFlight: db.prepare<[number, number, number]>(SQL.markInFlight),
@@ -523,7 +522,9 @@ function prepareStatements(db: Database.Database) {
     followUpKeys: db.prepare<[number], { order_key: string }>(SQL.followUpKeys),
     deadOrderKeys: db.prepare<[], { order_key: string }>(SQL.deadOrderKeys),
     complete: db.prepare<{ id: number; conversation: string | null; now: number }>(SQL.complete),
-    retry: db.prepare<{ id: number; attempt: number; nextAttemptAt: number; firstErrorAt: number; error: string; httpStatus: number | null; now: number }>(SQL.retry),
+    retry: db.prepare<{ id: number; attempt: number; nextAttemptAt: number; firstErrorAt: number; error: string; httpStatus: number | null; now: number }>(
+      SQL.retry,
+    ),
     deadLetter: db.prepare<{ id: number; attempt: number; reason: string; httpStatus: number | null; now: number }>(SQL.deadLetter),
     pendingFollowUps: db.prepare<[number], { id: number }>(SQL.pendingFollowUps),
     deadFollowUp: db.prepare<{ id: number; reason: string; now: number }>(SQL.deadFollowUp),
@@ -538,9 +539,15 @@ function prepareStatements(db: Database.Database) {
     pruneDeliveries: db.prepare<[number]>(SQL.pruneDeliveries),
     pruneLanes: db.prepare<[number, number]>(SQL.pruneLanes),
     burstOf: db.prepare<[Buffer, string], BurstDbRow>(SQL.burstOf),
-    saveBurst: db.prepare<{ lane: Buffer; orderKey: string; windowStart: number; windowEnd: number; sent: number; digestId: number | null; state: string | null }>(
-      SQL.saveBurst,
-    ),
+    saveBurst: db.prepare<{
+      lane: Buffer
+      orderKey: string
+      windowStart: number
+      windowEnd: number
+      sent: number
+      digestId: number | null
+      state: string | null
+    }>(SQL.saveBurst),
     foldDigest: db.prepare<[string, number, number]>(SQL.foldDigest),
     pruneBursts: db.prepare<[number]>(SQL.pruneBursts),
     recover: db.prepare<[number]>(SQL.recover),
