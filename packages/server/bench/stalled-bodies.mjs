@@ -29,6 +29,9 @@ const server = spawn(process.execPath, [join(here, '..', 'dist', 'cli.js'), 'sta
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     SECRET_KEY: randomBytes(32).toString('base64'),
+    // apps/bridge is the repository's host project: it installs the real providers.
+    PROJECT_DIR: join(here, '..', '..', '..', 'apps', 'bridge'),
+    DATABASE_URL: '',
     PROVIDERS: 'github',
     LEGACY_TOKENS: 'false',
     LOG_LEVEL: 'warn',
