@@ -206,6 +206,18 @@ function changeset(packageName, title) {
   return `---\n"${packageName}": minor\n---\n\nAdd the ${title} provider: ${title} webhooks as Missive posts.\n`
 }
 
+/**
+ * The template is formatted, but a long name can push a filled-in line past Prettier's width: the
+ * new files are formatted as the repository is (`pnpm format:check` runs in CI). Before the first
+ * install there is no Prettier yet; `pnpm format` does it then.
+ */
+function format(root, paths) {
+  const prettier = join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs')
+  if (!existsSync(prettier)) return
+  const result = spawnSync(process.execPath, [prettier, '--write', '--log-level', 'warn', ...paths], { cwd: root, stdio: 'inherit' })
+  if (result.status !== 0) console.error('new-provider: could not format the new files; run `pnpm format`')
+}
+
 /** Runs `pnpm install --offline`, then a plain `pnpm install` if the store lacks something. */
 function install(root) {
   const run = (args) => {
@@ -316,6 +328,7 @@ export function main(argv) {
     throw error
   }
   if (!hasDependency) writeFileSync(hostManifestPath, withHostDependency(hostManifest, packageName))
+  format(root, [packageDir, hostManifestPath])
 
   console.log(`Created ${packageName} in ${rel(packageDir)}:`)
   for (const line of plan.filter((l) => !l.startsWith('run'))) console.log(`  ${line}`)

@@ -1,7 +1,7 @@
 // `pnpm new-provider <name>` against a throwaway root (`--root`, `--skip-install`): the files it
 // creates, the wiring, the refusals, and that what it generates passes its own test, typecheck,
 // lint and build and packs cleanly.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -160,6 +160,19 @@ describe('new-provider creates a provider package', () => {
     // Five whole tool runs one after another, while turbo runs the server's process tests beside
     // them on a 2-core machine: a minute is not enough there. A limit, not a speed target.
   }, 240_000)
+})
+
+describe('new-provider formats what it writes', () => {
+  it('as the repository is, even where a long name pushes a line past the width', () => {
+    const root = freshRoot()
+    const run = runGenerator(['acme-status-page-notifications', '--skip-install', '--root', root])
+    expect(run.status).toBe(0)
+    const dir = join(root, 'packages', 'provider-acme-status-page-notifications')
+    // Filled in as is, the template's signature scheme line is 167 characters long here.
+    const check = spawnSync(join(BIN, 'prettier'), ['--check', dir, join(root, HOST_MANIFEST)], { cwd: root, encoding: 'utf8' })
+    expect(check.stderr + check.stdout).toContain('All matched files use Prettier code style!')
+    expect(check.status).toBe(0)
+  })
 })
 
 describe('new-provider options', () => {

@@ -34,6 +34,8 @@ export function makeRoot(): string {
     'vitest.shared.ts',
     'tsup.provider.ts',
     'eslint.config.js',
+    '.prettierrc.json',
+    '.prettierignore',
     'apps/bridge/package.json',
     'scripts/prepack-guard.mjs',
   ]) {
