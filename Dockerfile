@@ -24,10 +24,14 @@ RUN pnpm --filter=@missive-integrations/bridge deploy --prod --legacy /app
 
 # ---- run
 FROM node:24-bookworm-slim
+# Memory: two malloc arenas and 2 MB V8 semi-spaces keep the server's peak RSS under load near
+# 127 MB instead of 171 MB, at the same ingest rate (`pnpm bench`, server README "Benchmark").
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \
-    DATA_DIR=/data
+    DATA_DIR=/data \
+    MALLOC_ARENA_MAX=2 \
+    NODE_OPTIONS=--max-semi-space-size=2
 WORKDIR /app
 # Owned by root and read-only to the server: only DATA_DIR is writable.
 COPY --from=build /app /app

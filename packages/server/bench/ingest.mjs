@@ -27,6 +27,12 @@ const WARMUP_SECONDS = 2
 const PROFILE_SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 5)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const TARGET = 0.45
+// The server runs as the Dockerfile and the systemd unit run it (two malloc arenas, 2 MB V8
+// semi-spaces); BENCH_MEMORY=default runs it with Node's and glibc's defaults instead.
+const MEMORY =
+  process.env.BENCH_MEMORY === 'default'
+    ? { label: "Node's and glibc's defaults", env: {}, nodeArgs: [] }
+    : { label: 'as deployed: MALLOC_ARENA_MAX=2, --max-semi-space-size=2', env: { MALLOC_ARENA_MAX: '2' }, nodeArgs: ['--max-semi-space-size=2'] }
 // USER_HZ, what /proc/<pid>/stat counts in: 100 on Linux.
 const CLOCK_TICKS = 100
 
@@ -76,6 +82,7 @@ try {
   console.log(
     pinned ? `servers pinned to CPU ${SERVER_CPU}, load generator to CPU 1 (taskset)` : 'NOT pinned (needs 2 CPUs and taskset): figures are not comparable',
   )
+  console.log(`this server's memory settings: ${MEMORY.label}`)
 
   // The ceiling: read, JSON.parse, 202.
   const [bareCommand, bareArgs] = onServerCpu(process.execPath, [join(here, 'bare-server.mjs')])
@@ -150,7 +157,7 @@ function cpuTicks(pid) {
 /** Start the built server on CPU 0, its SQLite queue in a fresh DATA_DIR, delivering to the stand-in. */
 async function startServer(standIn, dir, nodeArgs = []) {
   const port = await freePort()
-  const [command, args] = onServerCpu(process.execPath, [...nodeArgs, join(here, '..', 'dist', 'cli.js'), 'start'])
+  const [command, args] = onServerCpu(process.execPath, [...MEMORY.nodeArgs, ...nodeArgs, join(here, '..', 'dist', 'cli.js'), 'start'])
   const child = spawn(command, args, {
     cwd: hostProject,
     // Default log level (info, one line per webhook), written to /dev/null.
@@ -167,6 +174,7 @@ async function startServer(standIn, dir, nodeArgs = []) {
       PROVIDERS: 'github',
       LEGACY_TOKENS: 'false',
       PLAYGROUND: 'false',
+      ...MEMORY.env,
     },
   })
   children.push(child)
