@@ -31,7 +31,7 @@ function usernameOf(p: PayloadReader): string | undefined {
  * GitLab's own bots (the users behind project and group access tokens are `project_<id>_bot…`
  * and `group_<id>_bot…`) and accounts named like one (`renovate-bot`, `dependabot_bot`, `x[bot]`).
  */
-const BOT = /^(project|group)_\d+_bot|[-_]bot$|\[bot\]$/i
+export const BOT = /^(project|group)_\d+_bot|[-_]bot$|\[bot\]$/i
 
 function botOf(p: PayloadReader): string | undefined {
   const username = usernameOf(p)

@@ -2,6 +2,7 @@ import {
   eventNamed,
   Integration,
   skip,
+  type Digest,
   type FilterSpec,
   type Handler,
   type Handlers,
@@ -9,6 +10,7 @@ import {
   type Schema,
   type WebhookRequest,
 } from '@missive-integrations/core'
+import { GITLAB_DIGEST, type GitLabDigest } from './digest.js'
 import { SKIP_RULES, SKIPPED_ACTIONS, SKIPPED_EVENTS } from './events.js'
 import { FILTERS } from './filters.js'
 import { deployment, job, pipeline } from './format/ci.js'
@@ -21,6 +23,7 @@ import { push, tagPush } from './format/push.js'
 import type { Delivery, GitLabOptions } from './format/shared.js'
 import { TOKEN_HEADER, verify } from './verify.js'
 
+export { GITLAB_DIGEST, type GitLabDigest } from './digest.js'
 export { SKIPPED_ACTIONS, SKIPPED_EVENTS, SKIP_REASONS, SKIP_RULES } from './events.js'
 export { FILTERS } from './filters.js'
 export { MAX_COMMITS } from './format/push.js'
@@ -187,6 +190,11 @@ export default class GitLab extends Integration<GitLabOptions> {
 
   override get skipped(): Readonly<Record<string, string>> {
     return SKIPPED
+  }
+
+  /** A busy branch, merge request or issue: pushes and commits, failed pipelines and jobs, who, then the latest lines. */
+  override get digest(): Digest<GitLabDigest, GitLabOptions> {
+    return GITLAB_DIGEST
   }
 
   /**

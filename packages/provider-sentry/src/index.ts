@@ -1,4 +1,14 @@
-import { Integration, verifyHmac, type FilterSpec, type Handlers, type HmacScheme, type Schema, type WebhookRequest } from '@missive-integrations/core'
+import {
+  Integration,
+  verifyHmac,
+  type Digest,
+  type FilterSpec,
+  type Handlers,
+  type HmacScheme,
+  type Schema,
+  type WebhookRequest,
+} from '@missive-integrations/core'
+import { SENTRY_DIGEST, type SentryDigest } from './digest.js'
 import { SKIPPED_ACTIONS, SKIPPED_EVENTS } from './events.js'
 import { FILTERS } from './filters.js'
 import { commentCreated, commentDeleted, commentUpdated } from './format/comment.js'
@@ -7,6 +17,7 @@ import { issueAssigned, issueCreated, issueIgnored, issueResolved, issueUnresolv
 import { metricAlert } from './format/metric-alert.js'
 import type { SentryOptions } from './format/shared.js'
 
+export { SENTRY_DIGEST, type SentryDigest } from './digest.js'
 export { SKIPPED_ACTIONS, SKIPPED_EVENTS } from './events.js'
 export { FILTERS, LEVELS } from './filters.js'
 export { COLORS, type SentryOptions } from './format/shared.js'
@@ -89,6 +100,11 @@ export default class Sentry extends Integration<SentryOptions> {
 
   override get skipped(): Readonly<Record<string, string>> {
     return SKIPPED
+  }
+
+  /** A storm on one issue (events and alerts by level and environment, state changes) or one metric alert rule (its transitions). */
+  override get digest(): Digest<SentryDigest, SentryOptions> {
+    return SENTRY_DIGEST
   }
 
   // No `deliveryHeader`: Sentry's `Request-ID` is a new random UUID on every send, retries

@@ -49,7 +49,7 @@ export function readEvent(p: PayloadReader, path: string): EventFacts {
 }
 
 /** A tag's value: Sentry sends tags as `[key, value]` pairs (or, in places, `{key, value}` objects). */
-function tag(event: PayloadReader, key: string): string | undefined {
+export function tag(event: PayloadReader, key: string): string | undefined {
   const tags = event.get('tags')
   if (!Array.isArray(tags)) return undefined
   for (const item of tags as unknown[]) {
