@@ -95,8 +95,8 @@ export abstract class Integration<Options extends ProviderOptions = ProviderOpti
   }
 
   /**
-   * What a burst digest of this provider's posts says (Rollbar: occurrences by level; GitHub:
-   * pushes and failures by who and what). Without one, a digest counts the folded posts by event
+   * What a burst digest of this provider's posts says (Rollbar, Sentry: occurrences by level and
+   * environment; GitHub, GitLab: pushes and failures by who and what). Without one, a digest counts the folded posts by event
    * and lists their one-line summaries (core's `genericDigest`).
    */
   get digest(): Digest<unknown, Options> | undefined {
