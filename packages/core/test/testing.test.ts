@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import nock from 'nock'
-import { fixtureKit, processPayload, rejectionOf, TEST_TOKEN } from '../src/testing/index.ts'
+import { fixtureKit, oneFieldChanges, processPayload, rejectionOf, TEST_TOKEN } from '../src/testing/index.ts'
 import type { FilterSpec } from '../src/index.ts'
 import { Acme, signAcme } from './acme.ts'
 
@@ -133,4 +133,44 @@ describe('fixtureKit', () => {
   })
 
   afterAll(() => kit.assertComplete())
+})
+
+describe('the kit on odd payloads', () => {
+  it('lists every one-field change of a payload, to a depth, arrays by their first item', () => {
+    const changes = [...oneFieldChanges({ a: { b: 1 }, list: [{ c: 2 }, { c: 3 }] }, 3, [undefined, null])].map(({ path, payload }) => [
+      path,
+      JSON.stringify(payload),
+    ])
+    expect(changes).toEqual([
+      ['a', '{"list":[{"c":2},{"c":3}]}'],
+      ['a', '{"a":null,"list":[{"c":2},{"c":3}]}'],
+      ['a.b', '{"a":{},"list":[{"c":2},{"c":3}]}'],
+      ['a.b', '{"a":{"b":null},"list":[{"c":2},{"c":3}]}'],
+      ['list', '{"a":{"b":1}}'],
+      ['list', '{"a":{"b":1},"list":null}'],
+      ['list.0', '{"a":{"b":1},"list":[null,{"c":3}]}'],
+      ['list.0', '{"a":{"b":1},"list":[null,{"c":3}]}'],
+      ['list.0.c', '{"a":{"b":1},"list":[{},{"c":3}]}'],
+      ['list.0.c', '{"a":{"b":1},"list":[{"c":null},{"c":3}]}'],
+    ])
+  })
+
+  it('finds a digest that throws on an odd payload, and passes one that reads liberally', () => {
+    class Strict extends Acme {
+      override get digest() {
+        return {
+          fold: (count: number | undefined, { payload }: { payload: Record<string, unknown> }) => (count ?? 0) + (payload.app as string).length,
+          render: () => ({ text: 'x' }),
+        }
+      }
+    }
+    class Liberal extends Acme {
+      override get digest() {
+        return { fold: (count: number | undefined) => (count ?? 0) + 1, render: () => ({ text: 'x' }) }
+      }
+    }
+    const dir = new URL('./fixtures/acme/', import.meta.url)
+    expect(() => fixtureKit(new Strict(), dir).assertDigestTolerates(1)).toThrow(/digest threw on odd payloads:\n- deploy__production app=undefined: TypeError/)
+    expect(fixtureKit(new Liberal(), dir).assertDigestTolerates(1)).toBe((6 + 1) * 6) // six fields of a deploy and one of a ping, six changes each
+  })
 })

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { fixtureNames, type DigestState, type FoldedPost, type MissivePost, type ValidResult } from '@missive-integrations/core'
+import type { DigestState, MissivePost } from '@missive-integrations/core'
 import { fixtureKit, processPayload } from '@missive-integrations/core/testing'
-import GitLab, { GITLAB_DIGEST, signRequest, type GitLabOptions } from '../src/index.ts'
+import GitLab, { signRequest } from '../src/index.ts'
 
 // The kit folds the fixtures a second apart from 14:00:00 UTC, as the queue does past an
 // endpoint's burst_limit, and compares the exact digest request.
@@ -124,48 +124,6 @@ describe('gitlab burst digests, hand-written payloads', () => {
 
 describe('gitlab burst digest, odd payloads', () => {
   it('never throws on a fixture with any one field removed, null or of another type', () => {
-    const names = fixtureNames(new URL('../fixtures/', import.meta.url))
-    const throws: string[] = []
-    let runs = 0
-    for (const name of names) {
-      const event = name.slice(0, name.indexOf('__'))
-      const base = fixture(name)
-      for (const path of paths(base, 3)) {
-        for (const replacement of [undefined, null, 42, 'text', [], {}]) {
-          const payload = structuredClone(base)
-          setAt(payload, path, replacement)
-          runs++
-          try {
-            const once = GITLAB_DIGEST.fold(undefined, folded(event, payload))
-            GITLAB_DIGEST.render(GITLAB_DIGEST.fold(once, folded(event, payload)), { count: 2, first: 0, last: 1000, events: { [event]: 2 } })
-          } catch (error) {
-            throws.push(`${name} ${path.join('.')}=${JSON.stringify(replacement)}: ${String(error)}`)
-          }
-        }
-      }
-    }
-    expect(throws).toEqual([])
-    expect(runs).toBeGreaterThan(10000)
+    expect(kit.assertDigestTolerates(3)).toBeGreaterThan(10000)
   })
 })
-
-/** A folded webhook as core hands it to the digest, around a payload. */
-function folded(event: string, payload: Json): FoldedPost<GitLabOptions> {
-  const post = { notification: { title: 'GitLab', body: 'one line\nand another' } } as MissivePost
-  return { event, payload, result: { references: ['1/main'], notification: 'one line' } as ValidResult, post, options: {}, at: 0 }
-}
-
-/** Every path of a value down to `depth` (an array by its first item). */
-function paths(value: unknown, depth: number, prefix: (string | number)[] = []): (string | number)[][] {
-  if (depth === 0 || value === null || typeof value !== 'object') return []
-  const entries: [string | number, unknown][] = Array.isArray(value) ? (value.length > 0 ? [[0, value[0]]] : []) : Object.entries(value)
-  return entries.flatMap(([key, child]) => [[...prefix, key], ...paths(child, depth - 1, [...prefix, key])])
-}
-
-function setAt(target: Json, path: (string | number)[], replacement: unknown): void {
-  let node = target as Record<string | number, unknown>
-  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>
-  const last = path.at(-1)!
-  if (replacement === undefined && !Array.isArray(node)) delete node[last]
-  else node[last] = replacement
-}

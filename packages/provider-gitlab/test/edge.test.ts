@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { fixtureNames, InvalidPayloadError, validateOutput, WebhookRequest, type IntegrationResult } from '@missive-integrations/core'
-import { processPayload } from '@missive-integrations/core/testing'
+import { oneFieldChanges, processPayload } from '@missive-integrations/core/testing'
 import GitLab, { MAX_BODY, SKIP_RULES } from '../src/index.ts'
 
 const gitlab = new GitLab()
@@ -163,18 +163,13 @@ describe('liberal in what it accepts', () => {
     let runs = 0
     for (const name of names) {
       const event = name.slice(0, name.indexOf('__'))
-      const base = fixture(name)
-      for (const path of paths(base, 3)) {
-        for (const replacement of [undefined, null]) {
-          const payload = structuredClone(base)
-          setAt(payload, path, replacement)
-          runs++
-          // The provider alone (the request path around it is core's, tested there): fast enough for thousands of runs.
-          try {
-            validateOutput(await gitlab.process(payload, request(event), {}), { provider: 'gitlab', event })
-          } catch (error) {
-            if (!(error instanceof InvalidPayloadError)) crashes.push(`${name} ${path.join('.')}=${String(replacement)}: ${String(error)}`)
-          }
+      for (const { path, replacement, payload } of oneFieldChanges(fixture(name), 3, [undefined, null])) {
+        runs++
+        // The provider alone (the request path around it is core's, tested there): fast enough for thousands of runs.
+        try {
+          validateOutput(await gitlab.process(payload, request(event), {}), { provider: 'gitlab', event })
+        } catch (error) {
+          if (!(error instanceof InvalidPayloadError)) crashes.push(`${name} ${path}=${String(replacement)}: ${String(error)}`)
         }
       }
     }
@@ -326,18 +321,3 @@ describe('confidential issues and internal notes', () => {
     expect(updated!.update_existing_conversation_subject).toBeUndefined()
   })
 })
-
-/** Every path to a value of a JSON object, `depth` levels deep; arrays by their first item. */
-function paths(value: unknown, depth: number, prefix: (string | number)[] = []): (string | number)[][] {
-  if (depth === 0 || value === null || typeof value !== 'object') return []
-  const entries: [string | number, unknown][] = Array.isArray(value) ? (value.length > 0 ? [[0, value[0]]] : []) : Object.entries(value)
-  return entries.flatMap(([key, child]) => [[...prefix, key], ...paths(child, depth - 1, [...prefix, key])])
-}
-
-function setAt(target: Json, path: (string | number)[], replacement: unknown): void {
-  let node = target as Record<string | number, unknown>
-  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>
-  const last = path.at(-1)!
-  if (replacement === undefined && !Array.isArray(node)) delete node[last]
-  else node[last] = replacement
-}

@@ -165,6 +165,12 @@ export interface FixtureKit {
   expectFiltered(name: string, reason: string | RegExp, settings?: DeliverSettings): Promise<Delivery>
   /** Assert every declared event has a fixture, every fixture's event is declared, and every fixture was tested. */
   assertComplete(): void
+  /**
+   * Fold and render the provider's digest over every fixture with any one field (down to `depth`)
+   * removed, null or of another type, and assert it never throws (a digest runs in the queue's
+   * commit: an odd payload must be counted, not refused). Returns how many variants it tried.
+   */
+  assertDigestTolerates(depth?: number): number
 }
 
 /**
@@ -271,6 +277,28 @@ export function fixtureKit(integration: Integration, dir: FixturesDir, defaults:
     },
     expectSkip: (name, reason, settings) => expectAnswer('skipped', name, reason, settings),
     expectFiltered: (name, reason, settings) => expectAnswer('filtered', name, reason, settings),
+    assertDigestTolerates(depth = 3) {
+      const digest = integration.digest
+      if (!digest) throw new AssertionError({ message: `${integration.id} defines no digest` })
+      const post = { notification: { title: integration.name, body: 'one line\nand another' } } as MissivePost
+      const failures: string[] = []
+      let runs = 0
+      for (const fixture of fixtures) {
+        for (const { path, replacement, payload } of oneFieldChanges(loadFixture(dir, fixture.name).body, depth)) {
+          runs++
+          const folded = { event: fixture.event, payload, result: { references: ['r'] }, post, options: {}, at: 0 }
+          try {
+            const twice = digest.fold(digest.fold(undefined, folded), folded)
+            digest.render(twice, { count: 2, first: 0, last: 1000, events: { [fixture.event]: 2 } })
+          } catch (error) {
+            failures.push(`${fixture.name} ${path}=${JSON.stringify(replacement)}: ${String(error)}`)
+          }
+        }
+      }
+      if (failures.length > 0)
+        throw new AssertionError({ message: `${integration.id}'s digest threw on odd payloads:\n- ${failures.slice(0, 20).join('\n- ')}` })
+      return runs
+    },
     assertComplete() {
       const problems = coverageProblems(integration, fixtures)
       const untested = fixtures.filter((fixture) => !tested.has(fixture.name)).map((fixture) => fixture.name)
@@ -307,6 +335,39 @@ export interface ProcessPayloadSettings {
  * parse, process, validate, map), without sending: for edge cases no fixture covers. A refusal
  * or a provider bug rejects with its error.
  */
+/** The values `oneFieldChanges` puts in a field's place by default: none (removed), null, and other types. */
+const ODD_VALUES: readonly unknown[] = [undefined, null, 42, 'text', [], {}]
+
+/**
+ * Every copy of a JSON payload with one field changed, down to `depth` levels (an array by its
+ * first item): removed (`undefined`), or replaced by each of `replacements`. For tests that a
+ * provider is liberal in what it accepts.
+ */
+export function* oneFieldChanges(
+  payload: unknown,
+  depth: number,
+  replacements: readonly unknown[] = ODD_VALUES,
+): Generator<{ path: string; replacement: unknown; payload: Record<string, unknown> }> {
+  const base = typeof payload === 'string' ? (JSON.parse(payload) as unknown) : payload
+  for (const path of fieldPaths(base, depth)) {
+    for (const replacement of replacements) {
+      const copy = structuredClone(base) as Record<string | number, unknown>
+      let node = copy
+      for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>
+      const last = path.at(-1)!
+      if (replacement === undefined && !Array.isArray(node)) delete node[last]
+      else node[last] = replacement
+      yield { path: path.join('.'), replacement, payload: copy as Record<string, unknown> }
+    }
+  }
+}
+
+function fieldPaths(value: unknown, depth: number, prefix: (string | number)[] = []): (string | number)[][] {
+  if (depth === 0 || value === null || typeof value !== 'object') return []
+  const entries: [string | number, unknown][] = Array.isArray(value) ? (value.length > 0 ? [[0, value[0]]] : []) : Object.entries(value)
+  return entries.flatMap(([key, child]) => [[...prefix, key], ...fieldPaths(child, depth - 1, [...prefix, key])])
+}
+
 export async function processPayload(integration: Integration, payload: unknown, settings: ProcessPayloadSettings = {}): Promise<KitOutcome> {
   const request = senderRequest(integration, { body: typeof payload === 'string' ? payload : JSON.stringify(payload), headers: settings.headers ?? {} })
   const { outcome } = await handled(integration, request, {
