@@ -235,13 +235,40 @@ export function describeSpan(first: number, last: number): string {
 
 /** `3 push, 2 issue_comment`, largest first. */
 export function describeEvents(events: Readonly<Record<string, number>>): string {
-  return Object.entries(events)
-    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+  return largestFirst(events)
     .map(([name, count]) => `${formatCount(count)} ${name}`)
     .join(', ')
 }
 
-/** Join rich parts with `, `, for digests that list what they counted. */
-export function listOf(parts: readonly (RichText | string)[]): RichText {
-  return join(parts, ', ')
+function largestFirst(counts: Readonly<Record<string, number>>): Array<[string, number]> {
+  return Object.entries(counts).sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+}
+
+/** Count one more `key` (or `by` more) in a digest's summary. */
+export function tally(counts: Record<string, number>, key: string, by = 1): void {
+  counts[key] = (counts[key] ?? 0) + by
+}
+
+/**
+ * `error 1,990, critical 6`: counts by name, as given when an ordered list (levels by severity),
+ * else largest first, then by name.
+ */
+export function countList(counts: Readonly<Record<string, number>> | ReadonlyArray<readonly [string, number]>): string {
+  const entries = isEntries(counts) ? counts : largestFirst(counts)
+  return entries.map(([name, count]) => `${name} ${formatCount(count)}`).join(', ')
+}
+
+function isEntries(counts: Readonly<Record<string, number>> | ReadonlyArray<readonly [string, number]>): counts is ReadonlyArray<readonly [string, number]> {
+  return Array.isArray(counts)
+}
+
+/**
+ * A digest of a busy branch, pull or merge request: "*14 more events* between … UTC (9 push, 5
+ * workflow_run): part; part", then "Latest:" and the latest one-line summaries, as text; the
+ * headline and the parts, one a line, as the notification.
+ */
+export function eventsDigest(burst: Omit<DigestState, 'data'>, parts: readonly RichText[], latest: readonly string[]): DigestResult {
+  const headline = rich`${bold(`${formatCount(burst.count)} more ${burst.count === 1 ? 'event' : 'events'}`)} ${describeSpan(burst.first, burst.last)} (${describeEvents(burst.events)})`
+  const text = lines(parts.length > 0 ? rich`${headline}: ${join(parts, '; ')}` : headline, rich`Latest:`, ...latest.map((line) => rich`• ${line}`))
+  return { text: text.text, notification: lines(headline, ...parts).plain }
 }

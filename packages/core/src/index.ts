@@ -5,10 +5,13 @@ export {
   DEFAULT_BURST_WINDOW,
   burstPlan,
   burstSettings,
+  countList,
   describeEvents,
   describeSpan,
+  eventsDigest,
   formatCount,
   genericDigest,
+  tally,
 } from './burst.js'
 export type { BurstPlan, Digest, DigestResult, DigestState, FoldedPost } from './burst.js'
 export type { IntegrationInfo, OptionSpec, OptionType, ProviderOptions, Schema } from './integration.js'

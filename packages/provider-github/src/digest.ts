@@ -1,4 +1,4 @@
-import { bold, describeEvents, describeSpan, formatCount, lines, readPayload, rich, type Digest, type RichText } from '@missive-integrations/core'
+import { countList, eventsDigest, formatCount, readPayload, rich, tally, type Digest, type RichText } from '@missive-integrations/core'
 
 /** What a burst digest of one GitHub conversation keeps: counts and the latest lines, not the events. */
 export interface GitHubDigest {
@@ -37,32 +37,22 @@ export const GITHUB_DIGEST: Digest<GitHubDigest> = {
     const names = event === undefined ? undefined : CI_EVENTS[event]
     if (names) {
       const name = names.map((path) => p.optionalString(path)).find(Boolean) ?? event!
-      next.failures[name] = (next.failures[name] ?? 0) + 1
+      tally(next.failures, name)
     }
     const actor = p.optionalString('sender.login') ?? p.optionalString('pusher.name')
-    if (actor) next.actors[actor] = (next.actors[actor] ?? 0) + 1
+    if (actor) tally(next.actors, actor)
     next.latest = [...next.latest, post.notification.body].slice(-LATEST)
     return next
   },
   render(summary, burst) {
-    const counts = (entries: Record<string, number>) =>
-      Object.entries(entries)
-        .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
-        .map(([name, count]) => `${name} ${formatCount(count)}`)
-        .join(', ')
     const parts: RichText[] = []
-    if (summary.pushes > 0)
+    if (summary.pushes > 0) {
       parts.push(
         rich`${formatCount(summary.pushes)} ${summary.pushes === 1 ? 'push' : 'pushes'} (${formatCount(summary.commits)} ${summary.commits === 1 ? 'commit' : 'commits'})`,
       )
-    if (Object.keys(summary.failures).length > 0) parts.push(rich`failed runs: ${counts(summary.failures)}`)
-    if (Object.keys(summary.actors).length > 0) parts.push(rich`by ${counts(summary.actors)}`)
-    const headline = rich`${bold(`${formatCount(burst.count)} more ${burst.count === 1 ? 'event' : 'events'}`)} ${describeSpan(burst.first, burst.last)} (${describeEvents(burst.events)})`
-    const text = lines(
-      parts.length > 0 ? rich`${headline}: ${parts.reduce((all, part, i) => (i === 0 ? part : rich`${all}; ${part}`))}` : headline,
-      rich`Latest:`,
-      ...summary.latest.map((line) => rich`• ${line}`),
-    )
-    return { text: text.text, notification: lines(headline, ...parts).plain }
+    }
+    if (Object.keys(summary.failures).length > 0) parts.push(rich`failed runs: ${countList(summary.failures)}`)
+    if (Object.keys(summary.actors).length > 0) parts.push(rich`by ${countList(summary.actors)}`)
+    return eventsDigest(burst, parts, summary.latest)
   },
 }

@@ -1,15 +1,4 @@
-import {
-  bold,
-  describeEvents,
-  describeSpan,
-  formatCount,
-  lines,
-  readPayload,
-  rich,
-  type Digest,
-  type PayloadReader,
-  type RichText,
-} from '@missive-integrations/core'
+import { countList, eventsDigest, formatCount, readPayload, rich, tally, type Digest, type PayloadReader, type RichText } from '@missive-integrations/core'
 import { BOT } from './filters.js'
 import type { GitLabOptions } from './format/shared.js'
 
@@ -44,18 +33,6 @@ function objects(p: PayloadReader, path: string): PayloadReader[] {
   return value.flatMap((item, i) => (item !== null && typeof item === 'object' && !Array.isArray(item) ? [p.object(`${path}.${i}`)] : []))
 }
 
-function add(counts: Record<string, number>, key: string, by = 1): void {
-  counts[key] = (counts[key] ?? 0) + by
-}
-
-/** `name count` pairs, largest first. */
-function counts(entries: Record<string, number>): string {
-  return Object.entries(entries)
-    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
-    .map(([name, count]) => `${name} ${formatCount(count)}`)
-    .join(', ')
-}
-
 /** What kind of event a system hook carries (`push`, `merge_request`, …); a project hook's own name otherwise. */
 function kindOf(event: string | undefined, p: PayloadReader): string | undefined {
   return event === 'system_hook' ? (text(p, 'object_kind') ?? text(p, 'event_name')) : event
@@ -82,13 +59,13 @@ export const GITLAB_DIGEST: Digest<GitLabDigest, GitLabOptions> = {
       next.pipelines++
       for (const build of objects(p, 'builds')) {
         const name = text(build, 'name')
-        if (name && text(build, 'status') === 'failed' && build.get('allow_failure') !== true) add(next.pipelineJobs, name)
+        if (name && text(build, 'status') === 'failed' && build.get('allow_failure') !== true) tally(next.pipelineJobs, name)
       }
     }
-    if (kind === 'job_hook' && text(p, 'build_status') === 'failed') add(next.jobs, text(p, 'build_name') ?? 'job')
+    if (kind === 'job_hook' && text(p, 'build_status') === 'failed') tally(next.jobs, text(p, 'build_name') ?? 'job')
     // Pushes name the pusher at the top level; every other event in `user`.
     const actor = text(p, 'user_username') ?? text(p, 'user.username') ?? text(p, 'user_name') ?? text(p, 'user.name')
-    if (actor) add(next.actors, actor)
+    if (actor) tally(next.actors, actor)
     // A post that says two things (renamed and labelled) is one line here.
     next.latest = [...next.latest, post.notification.body.replace(/\s*\n+\s*/g, '; ')].slice(-LATEST)
     return next
@@ -100,20 +77,14 @@ export const GITLAB_DIGEST: Digest<GitLabDigest, GitLabOptions> = {
         rich`${formatCount(summary.pushes)} ${summary.pushes === 1 ? 'push' : 'pushes'} (${formatCount(summary.commits)} ${summary.commits === 1 ? 'commit' : 'commits'})`,
       )
     if (summary.pipelines > 0) {
-      const jobs = Object.keys(summary.pipelineJobs).length > 0 ? rich` (${counts(summary.pipelineJobs)})` : rich``
+      const jobs = Object.keys(summary.pipelineJobs).length > 0 ? rich` (${countList(summary.pipelineJobs)})` : rich``
       parts.push(rich`${formatCount(summary.pipelines)} failed ${summary.pipelines === 1 ? 'pipeline' : 'pipelines'}${jobs}`)
     }
-    if (Object.keys(summary.jobs).length > 0) parts.push(rich`failed jobs: ${counts(summary.jobs)}`)
+    if (Object.keys(summary.jobs).length > 0) parts.push(rich`failed jobs: ${countList(summary.jobs)}`)
     const people = Object.fromEntries(Object.entries(summary.actors).filter(([name]) => !BOT.test(name)))
     const bots = Object.fromEntries(Object.entries(summary.actors).filter(([name]) => BOT.test(name)))
-    if (Object.keys(people).length > 0) parts.push(rich`by ${counts(people)}`)
-    if (Object.keys(bots).length > 0) parts.push(rich`bots: ${counts(bots)}`)
-    const headline = rich`${bold(`${formatCount(burst.count)} more ${burst.count === 1 ? 'event' : 'events'}`)} ${describeSpan(burst.first, burst.last)} (${describeEvents(burst.events)})`
-    const body = lines(
-      parts.length > 0 ? rich`${headline}: ${parts.reduce((all, part, i) => (i === 0 ? part : rich`${all}; ${part}`))}` : headline,
-      rich`Latest:`,
-      ...summary.latest.map((line) => rich`• ${line}`),
-    )
-    return { text: body.text, notification: lines(headline, ...parts).plain }
+    if (Object.keys(people).length > 0) parts.push(rich`by ${countList(people)}`)
+    if (Object.keys(bots).length > 0) parts.push(rich`bots: ${countList(bots)}`)
+    return eventsDigest(burst, parts, summary.latest)
   },
 }

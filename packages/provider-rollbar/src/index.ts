@@ -1,6 +1,7 @@
 import {
   Integration,
   InvalidOptionsError,
+  countList,
   describeSpan,
   formatCount,
   readPayload,
@@ -14,6 +15,7 @@ import {
   ordinal,
   capitalize,
   rich,
+  tally,
   type AttachmentField,
   type Digest,
   type FilterSpec,
@@ -314,20 +316,18 @@ const ITEM_DIGEST: Digest<ItemDigest, RollbarOptions> = {
       levels: {},
       environments: {},
     }
-    if (level) next.levels[level] = (next.levels[level] ?? 0) + 1
-    if (environment) next.environments[environment] = (next.environments[environment] ?? 0) + 1
+    if (level) tally(next.levels, level)
+    if (environment) tally(next.environments, environment)
     return next
   },
   render(summary, burst) {
     const occurrences = Object.keys(burst.events).every((event) => event === 'occurrence')
     const what = `${formatCount(burst.count)} more ${occurrences ? (burst.count === 1 ? 'occurrence' : 'occurrences') : burst.count === 1 ? 'notification' : 'notifications'}`
-    const counts = (entries: Array<[string, number]>) => entries.map(([name, count]) => `${name} ${formatCount(count)}`).join(', ')
     const levels = SEVERITY.filter((level) => summary.levels[level]).map((level): [string, number] => [level, summary.levels[level]!])
-    const environments = Object.entries(summary.environments).sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
     const sentence = lines(
       rich`${bold(what)} of ${summary.url ? link(summary.url, summary.title) : summary.title} ${describeSpan(burst.first, burst.last)}`,
-      levels.length > 0 ? rich`Levels: ${counts(levels)}` : undefined,
-      environments.length > 0 ? rich`Environments: ${counts(environments)}` : undefined,
+      levels.length > 0 ? rich`Levels: ${countList(levels)}` : undefined,
+      Object.keys(summary.environments).length > 0 ? rich`Environments: ${countList(summary.environments)}` : undefined,
     )
     const color = COLORS.level[(levels[0]?.[0] as Level | undefined) ?? 'error']
     return { color, notification: sentence.plain, attachments: [{ text: sentence.text, color }] }

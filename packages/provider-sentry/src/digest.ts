@@ -2,7 +2,7 @@
  * Burst digests: a storm on one Sentry issue (its events, alerts and state changes) or on one
  * metric alert rule (its incidents' transitions) as one post that counts them.
  */
-import { bold, describeSpan, formatCount, lines, link, readPayload, rich, type Digest, type PayloadReader } from '@missive-integrations/core'
+import { bold, countList, describeSpan, formatCount, lines, link, readPayload, rich, tally, type Digest, type PayloadReader } from '@missive-integrations/core'
 import { tag } from './format/event.js'
 import { COLORS, levelColor, levelOf, objectAt, textAt, type Level, type SentryOptions } from './format/shared.js'
 
@@ -52,10 +52,6 @@ const COMMENT_KINDS: Readonly<Record<string, string>> = { created: 'comments', u
 // `https://sentry.io/organizations/ORG/issues/ID/` of an event's `web_url` (`…/issues/ID/events/EVENT_ID/`).
 const ISSUE_PAGE = /^(https?:\/\/[^?#]*?\/issues\/\d+\/)events\//
 
-function add(counts: Record<string, number>, key: string): void {
-  counts[key] = (counts[key] ?? 0) + 1
-}
-
 /** `name count` pairs in a fixed order, then the rest by name. */
 function ordered(counts: Record<string, number>, order: readonly string[]): Array<[string, number]> {
   const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length)
@@ -64,13 +60,9 @@ function ordered(counts: Record<string, number>, order: readonly string[]): Arra
     .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
 }
 
-function list(entries: Array<[string, number]>): string {
-  return entries.map(([name, count]) => `${name} ${formatCount(count)}`).join(', ')
-}
-
 /** `Events 2, alerts 1`. */
 function sentence(entries: Array<[string, number]>): string {
-  const text = list(entries)
+  const text = countList(entries)
   return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
@@ -106,20 +98,20 @@ export const SENTRY_DIGEST: Digest<SentryDigest, SentryOptions> = {
       next.title ??= textAt(objectAt(incident, 'alert_rule'), 'name') ?? textAt(incident, 'title')
       next.url ??= textAt(p, 'data.web_url')
       const state = action ?? 'triggered'
-      add(next.states, state)
+      tally(next.states, state)
       next.state = state
       return next
     }
     const occurrence = event === 'error' ? objectAt(p, 'data.error') : event === 'event_alert' ? objectAt(p, 'data.event') : undefined
     if (occurrence) {
-      add(next.kinds, event === 'error' ? 'events' : 'alerts')
+      tally(next.kinds, event === 'error' ? 'events' : 'alerts')
       next.title ??= textAt(occurrence, 'title') ?? textAt(occurrence, 'metadata.title') ?? textAt(occurrence, 'message')
       // An event links to its own page, under the issue's: the digest links to the issue.
       next.url ??= ISSUE_PAGE.exec(textAt(occurrence, 'web_url') ?? '')?.[1]
       const level = levelOf(occurrence)
-      if (level) next.levels[level] = (next.levels[level] ?? 0) + 1
+      if (level) tally(next.levels, level)
       const environment = textAt(occurrence, 'environment') ?? tag(occurrence, 'environment')
-      if (environment) add(next.environments, environment)
+      if (environment) tally(next.environments, environment)
       return next
     }
     if (event === 'issue') {
@@ -127,14 +119,14 @@ export const SENTRY_DIGEST: Digest<SentryDigest, SentryOptions> = {
       next.title ??= textAt(issue, 'title') ?? textAt(issue, 'metadata.title')
       // The issue's own page, as its posts link it, wins over one read from an event's.
       next.url = textAt(issue, 'web_url') ?? textAt(issue, 'permalink') ?? next.url
-      add(next.kinds, action === 'unresolved' ? unresolvedKind(issue) : ((action && ISSUE_KINDS[action]) ?? `issue ${action ?? 'updates'}`))
+      tally(next.kinds, action === 'unresolved' ? unresolvedKind(issue) : ((action && ISSUE_KINDS[action]) ?? `issue ${action ?? 'updates'}`))
       return next
     }
     if (event === 'comment') {
-      add(next.kinds, (action && COMMENT_KINDS[action]) ?? 'comments')
+      tally(next.kinds, (action && COMMENT_KINDS[action]) ?? 'comments')
       return next
     }
-    add(next.kinds, event ?? 'other')
+    tally(next.kinds, event ?? 'other')
     return next
   },
   render(summary, burst) {
@@ -157,8 +149,8 @@ export const SENTRY_DIGEST: Digest<SentryDigest, SentryOptions> = {
       rich`${bold(what)} of ${summary.url ? link(summary.url, title) : title} ${describeSpan(burst.first, burst.last)}`,
       states.length > 0 ? rich`${sentence(states)}${summary.state ? `; latest: ${summary.state}` : ''}` : undefined,
       kinds.length > 0 && only !== 'events' && only !== 'alerts' ? rich`${sentence(kinds)}` : undefined,
-      levels.length > 0 ? rich`Levels: ${list(levels)}` : undefined,
-      environments.length > 0 ? rich`Environments: ${list(environments)}` : undefined,
+      levels.length > 0 ? rich`Levels: ${countList(levels)}` : undefined,
+      environments.length > 0 ? rich`Environments: ${countList(environments)}` : undefined,
     )
     const worst = levels[0]?.[0] as Level | undefined
     const state = STATES.find((name) => summary.states[name] && name !== 'resolved') ?? (summary.states.resolved ? 'resolved' : undefined)
