@@ -224,8 +224,12 @@ export abstract class Integration<Options extends ProviderOptions = ProviderOpti
  */
 export function endpointSchema(integration: FilterHost): Schema {
   const own = schemaOf(integration).options
-  const keys = new Set(own.map((spec) => spec.key))
-  return { options: [...own, ...BURST_OPTIONS.filter((spec) => !keys.has(spec.key))] }
+  return { options: [...own, ...coreOptionSpecs(own)] }
+}
+
+/** The options core adds that a provider's own options (and filters) do not already declare. */
+export function coreOptionSpecs(own: readonly OptionSpec[]): readonly OptionSpec[] {
+  return BURST_OPTIONS.filter((core) => !own.some((spec) => spec.key === core.key))
 }
 
 /** A sent event name as the provider names it (its `eventName`, when it declares one). */

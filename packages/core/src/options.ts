@@ -1,6 +1,6 @@
 import { InvalidOptionsError } from './errors.js'
 import { checkFilters, schemaOf, type FilterHost } from './filters.js'
-import { endpointSchema, type OptionSpec, type ProviderOptions } from './integration.js'
+import { coreOptionSpecs, endpointSchema, type OptionSpec, type ProviderOptions } from './integration.js'
 
 export interface ResolveOptionsSettings {
   /** Reject keys the schema does not declare (when minting an endpoint); default false. */
@@ -42,9 +42,7 @@ export function resolveOptions(
  * provider's own; they are not handed to the provider's handlers.
  */
 export function resolveCoreOptions(integration: FilterHost, raw: Readonly<Record<string, unknown>> | null | undefined): ProviderOptions {
-  const own = new Set(schemaOf(integration).options.map((spec) => spec.key))
-  const core = endpointSchema(integration).options.filter((spec) => !own.has(spec.key))
-  return resolveSpecs(integration.id, core, optionsObject(integration.id, raw))
+  return resolveSpecs(integration.id, coreOptionSpecs(schemaOf(integration).options), optionsObject(integration.id, raw))
 }
 
 function optionsObject(provider: string, raw: Readonly<Record<string, unknown>> | null | undefined): Readonly<Record<string, unknown>> {
